@@ -1,0 +1,40 @@
+namespace MqttBridge.Domain;
+
+/// <summary>
+/// A calendar day in a time zone, as the instants [Start, End). DST days are 23 or 25 hours long:
+/// never index a day's hours 0..23 by clock.
+/// </summary>
+internal readonly record struct LocalDay(DateOnly Date, TimeZoneInfo Zone)
+{
+    public DateTimeOffset Start => StartOf(Date, Zone);
+
+    public DateTimeOffset End => StartOf(Date.AddDays(1), Zone);
+
+    public TimeSpan Length => End - Start;
+
+    public LocalDay Next => new(Date.AddDays(1), Zone);
+
+    public LocalDay Previous => new(Date.AddDays(-1), Zone);
+
+    public static LocalDay Of(DateTimeOffset instant, TimeZoneInfo zone) =>
+        new(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime), zone);
+
+    /// <summary>The instant a local date begins (midnight, or the first valid minute after a gap at midnight).</summary>
+    public static DateTimeOffset StartOf(DateOnly date, TimeZoneInfo zone) => LocalToInstant(date.ToDateTime(TimeOnly.MinValue), zone);
+
+    /// <summary>
+    /// Maps a local wall-clock time to an instant. A time inside a spring-forward gap moves to the end of the gap;
+    /// an ambiguous autumn time takes its first (daylight) occurrence.
+    /// </summary>
+    public static DateTimeOffset LocalToInstant(DateTime local, TimeZoneInfo zone)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(15);
+        }
+
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+}

@@ -1,0 +1,131 @@
+namespace MqttBridge.Domain;
+
+/// <summary>
+/// A sorted run of half-open price slots of any resolution (60 and 15 minutes both occur, and may mix).
+/// Gaps are allowed: an instant in a gap has no price.
+/// </summary>
+internal sealed class PriceCurve
+{
+    private readonly PriceSlot[] _slots;
+
+    public PriceCurve(string currency, IEnumerable<PriceSlot> slots)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(currency);
+        Currency = currency;
+        _slots = [.. slots.OrderBy(s => s.Start)];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            if (_slots[i].End <= _slots[i].Start)
+            {
+                throw new ArgumentException($"Slot {_slots[i].Start:O} ends before it starts.", nameof(slots));
+            }
+
+            if (i > 0 && _slots[i].Start < _slots[i - 1].End)
+            {
+                throw new ArgumentException($"Slots overlap at {_slots[i].Start:O}.", nameof(slots));
+            }
+        }
+    }
+
+    public static PriceCurve Empty(string currency) => new(currency, []);
+
+    public string Currency { get; }
+
+    public IReadOnlyList<PriceSlot> Slots => _slots;
+
+    public bool IsEmpty => _slots.Length == 0;
+
+    public DateTimeOffset? Start => _slots.Length == 0 ? null : _slots[0].Start;
+
+    public DateTimeOffset? End => _slots.Length == 0 ? null : _slots[^1].End;
+
+    /// <summary>The slot holding <paramref name="instant"/>, or null in a gap or outside the curve.</summary>
+    public PriceSlot? At(DateTimeOffset instant)
+    {
+        var lo = 0;
+        var hi = _slots.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            var slot = _slots[mid];
+            if (instant < slot.Start)
+            {
+                hi = mid - 1;
+            }
+            else if (instant >= slot.End)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return slot;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Slots that overlap [from, to).</summary>
+    public IEnumerable<PriceSlot> Between(DateTimeOffset from, DateTimeOffset to) =>
+        _slots.Where(s => s.End > from && s.Start < to);
+
+    /// <summary>
+    /// Time-weighted mean price over [from, to), or null unless slots cover the whole interval.
+    /// This is how a next hour made of four quarter-hours gets one price.
+    /// </summary>
+    public decimal? MeanOver(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (to <= from)
+        {
+            return null;
+        }
+
+        decimal weighted = 0;
+        var covered = TimeSpan.Zero;
+        foreach (var slot in Between(from, to))
+        {
+            var start = slot.Start > from ? slot.Start : from;
+            var end = slot.End < to ? slot.End : to;
+            var part = end - start;
+            weighted += slot.Price * (decimal)part.TotalSeconds;
+            covered += part;
+        }
+
+        return covered == to - from ? weighted / (decimal)covered.TotalSeconds : null;
+    }
+
+    /// <summary>The first slot boundary strictly after <paramref name="instant"/>: when the published price may change.</summary>
+    public DateTimeOffset? NextBoundaryAfter(DateTimeOffset instant)
+    {
+        foreach (var slot in _slots)
+        {
+            if (slot.Start > instant)
+            {
+                return slot.Start;
+            }
+
+            if (slot.End > instant)
+            {
+                return slot.End;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A new curve with the slots of <paramref name="newer"/> replacing this one's where they overlap.</summary>
+    public PriceCurve MergeWith(PriceCurve newer)
+    {
+        if (newer.IsEmpty)
+        {
+            return this;
+        }
+
+        var kept = _slots.Where(s => !newer.Slots.Any(n => n.Start < s.End && s.Start < n.End));
+        return new PriceCurve(newer.Currency, kept.Concat(newer.Slots));
+    }
+
+    /// <summary>Drops slots that ended before <paramref name="instant"/>, so a long-running bridge does not grow.</summary>
+    public PriceCurve TrimBefore(DateTimeOffset instant) =>
+        _slots.Length == 0 || _slots[0].End > instant ? this : new PriceCurve(Currency, _slots.Where(s => s.End > instant));
+}
