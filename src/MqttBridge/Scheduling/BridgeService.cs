@@ -1,0 +1,188 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MqttBridge.Mqtt;
+using MqttBridge.Sensors;
+using MqttBridge.Sources;
+
+namespace MqttBridge.Scheduling;
+
+/// <summary>
+/// The bridge's one loop: asks each source when it is due, renders every site's entities, publishes what changed,
+/// and sleeps until the next slot boundary, hour boundary or refresh. The timer is set on the boundary itself
+/// (through the injected TimeProvider), so prices change on the minute, not on a polling tick.
+/// </summary>
+internal sealed partial class BridgeService(
+    IReadOnlyList<SiteRuntime> sites,
+    IRetainedPublisher publisher,
+    Topics topics,
+    TimeProvider time,
+    ILogger<BridgeService> logger,
+    string version) : BackgroundService
+{
+    /// <summary>Re-check at least this often, so a wall clock set late at boot (a Pi without RTC) is caught up.</summary>
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan StaleDiscoveryWindow = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<string, string> _published = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var site in sites)
+        {
+            LogSite(site.Site.Id, site.Site.Tariff?.Type ?? "-", site.Site.Meter?.Type ?? "-", site.Zone.Id);
+        }
+
+        var cleanup = ClearStaleDiscoveryAsync(stoppingToken);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var now = time.GetUtcNow();
+                await RefreshDueSourcesAsync(now, stoppingToken);
+                PublishChanged(now);
+                await SleepUntilAsync(NextWake(now), stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+
+        await cleanup.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task RefreshDueSourcesAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var site in sites)
+        {
+            if (site.Tariff is { } tariff && tariff.Due <= now)
+            {
+                await RefreshAsync(site, tariff, now, async t => new SourceUpdate(await t.FetchAsync(now, ct), null), ct);
+            }
+
+            if (site.Meter is { } meter && meter.Due <= now)
+            {
+                await RefreshAsync(site, meter, now, async m => new SourceUpdate(null, await m.FetchAsync(now, ct)), ct);
+            }
+        }
+    }
+
+    private async Task RefreshAsync<TSource>(SiteRuntime site, SourceSlot<TSource> slot, DateTimeOffset now, Func<TSource, Task<SourceUpdate>> fetch, CancellationToken ct)
+    {
+        try
+        {
+            var update = await fetch(slot.Source);
+            var next = update.Tariff?.NextRefresh ?? update.Meter?.NextRefresh ?? now.AddHours(1);
+            slot.Due = next > now ? next : now.AddMinutes(1);
+            slot.Failures = 0;
+            slot.View = slot.View with
+            {
+                TariffData = update.Tariff ?? slot.View.TariffData,
+                MeterData = update.Meter ?? slot.View.MeterData,
+                LastGoodFetch = now,
+                NextAttempt = slot.Due,
+                LastError = null,
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Expected faults keep the last good data; the sensors go unknown only when that data runs out.
+            slot.Failures++;
+            var retryAt = (ex as SourceException)?.RetryAt ?? now + Backoff(slot.Failures);
+            slot.Due = retryAt > now ? retryAt : now.AddMinutes(1);
+            var message = ex is SourceException ? ex.Message : $"unexpected {ex.GetType().Name}: {ex.Message}";
+            slot.View = slot.View with { NextAttempt = slot.Due, LastError = message };
+            LogSourceFailed(site.Site.Id, slot.View.Role, slot.View.Type, message, Format.Timestamp(slot.Due, site.Zone));
+        }
+    }
+
+    /// <summary>1, 2, 4 … minutes, at most an hour: a failing API is asked again, but never hammered.</summary>
+    internal static TimeSpan Backoff(int failures) => TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Clamp(failures - 1, 0, 10))));
+
+    private void PublishChanged(DateTimeOffset now)
+    {
+        foreach (var site in sites)
+        {
+            foreach (var (topic, payload) in SiteSensors.Render(site.View, now, topics, version))
+            {
+                PublishIfChanged(topic, payload);
+            }
+        }
+
+        PublishIfChanged(topics.BridgeInfo, BridgeInfo.Render(sites.Select(s => s.View), version));
+    }
+
+    private void PublishIfChanged(string topic, string payload)
+    {
+        if (_published.TryGetValue(topic, out var last) && last == payload)
+        {
+            return;
+        }
+
+        _published[topic] = payload;
+        publisher.Publish(topic, payload);
+    }
+
+    private DateTimeOffset NextWake(DateTimeOffset now)
+    {
+        var next = now + MaxSleep;
+        foreach (var site in sites)
+        {
+            if (SiteSensors.NextChange(site.View, now) is { } change && change < next)
+            {
+                next = change;
+            }
+
+            if (site.Tariff?.Due is { } tariffDue && tariffDue < next)
+            {
+                next = tariffDue;
+            }
+
+            if (site.Meter?.Due is { } meterDue && meterDue < next)
+            {
+                next = meterDue;
+            }
+        }
+
+        return next;
+    }
+
+    private async Task SleepUntilAsync(DateTimeOffset target, CancellationToken ct)
+    {
+        // A timer may fire a hair early; sleep again for the rest so the boundary is never rendered too soon.
+        for (var now = time.GetUtcNow(); now < target; now = time.GetUtcNow())
+        {
+            await Task.Delay(target - now, time, ct);
+        }
+    }
+
+    private async Task ClearStaleDiscoveryAsync(CancellationToken ct)
+    {
+        try
+        {
+            var retained = await publisher.ReadRetainedAsync(topics.AllDeviceDiscovery, StaleDiscoveryWindow, ct);
+            var ids = sites.Select(s => s.Site.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var topic in StaleDiscovery.TopicsToClear(retained, ids, topics))
+            {
+                LogClearing(topic);
+                publisher.Publish(topic, string.Empty);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped before the broker answered: the next start clears them.
+        }
+    }
+
+    private sealed record SourceUpdate(TariffSnapshot? Tariff, MeterSnapshot? Meter);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site}: tariff {Tariff}, meter {Meter}, time zone {Zone}")]
+    private partial void LogSite(string site, string tariff, string meter, string zone);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {Site}: {Role} source {Type} failed: {Reason}; keeping the last good data, next attempt at {Next}")]
+    private partial void LogSourceFailed(string site, string role, string type, string reason, string next);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Clearing {Topic}: its site is no longer configured")]
+    private partial void LogClearing(string topic);
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Serialization;
+
+namespace MqttBridge.Sensors;
+
+// What MqttBridge publishes as JSON. Property names become snake_case; nulls are left out to keep payloads small.
+
+internal sealed record DiscoveryDocument(
+    DiscoveryDevice Device,
+    DiscoveryOrigin Origin,
+    string AvailabilityTopic,
+    Dictionary<string, DiscoveryComponent> Components);
+
+internal sealed record DiscoveryDevice(IReadOnlyList<string> Identifiers, string Name, string Manufacturer, string Model, string SwVersion);
+
+internal sealed record DiscoveryOrigin(string Name, string SwVersion);
+
+internal sealed record DiscoveryComponent(string Platform, string Name, string UniqueId, string DefaultEntityId, string StateTopic)
+{
+    public string? DeviceClass { get; init; }
+
+    public string? UnitOfMeasurement { get; init; }
+
+    public string? StateClass { get; init; }
+
+    public IReadOnlyList<string>? Options { get; init; }
+
+    public int? SuggestedDisplayPrecision { get; init; }
+
+    public string? JsonAttributesTopic { get; init; }
+
+    public string? EntityCategory { get; init; }
+
+    public string? Icon { get; init; }
+}
+
+/// <summary>
+/// <c>grid_price</c> attributes in the shape of the Nord Pool integration, so cheapest-hours macros,
+/// ev_smart_charging and nordpool_planner read them as they are. Entries carry no <c>end</c>: see README.
+/// </summary>
+internal sealed record GridPriceAttributes(
+    string Currency,
+    string Unit,
+    int ResolutionMinutes,
+    string? SlotStart,
+    string? SlotEnd,
+    decimal? Min,
+    decimal? Max,
+    decimal? Average,
+    IReadOnlyList<decimal> Today,
+    IReadOnlyList<decimal> Tomorrow,
+    bool TomorrowValid,
+    IReadOnlyList<RawPrice> RawToday,
+    IReadOnlyList<RawPrice> RawTomorrow);
+
+internal sealed record RawPrice(string Start, decimal Value);
+
+internal sealed record NextHourAttributes(string Start, string End, string? Level);
+
+internal sealed record SourceProblemAttributes(string Source, string? LastGoodFetch, string? NextAttempt, string? LastError);
+
+internal sealed record PricesDocument(string Currency, IReadOnlyList<PublishedSlot> Slots);
+
+internal sealed record PublishedSlot(string Start, string End, decimal Price, string? Level);
+
+/// <summary>One entry of evcc's <c>custom</c> tariff forecast (its api.Rate).</summary>
+internal sealed record EvccRate(string Start, string End, decimal Value);
+
+internal sealed record BridgeInfoDocument(string Version, IReadOnlyList<BridgeInfoSite> Sites);
+
+internal sealed record BridgeInfoSite(string Id, string Name, string TimeZone, IReadOnlyList<BridgeInfoSource> Sources);
+
+internal sealed record BridgeInfoSource(string Role, string Type, string? LastGoodFetch, string? NextRefresh, string? LastError);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DiscoveryDocument))]
+[JsonSerializable(typeof(GridPriceAttributes))]
+[JsonSerializable(typeof(NextHourAttributes))]
+[JsonSerializable(typeof(SourceProblemAttributes))]
+[JsonSerializable(typeof(PricesDocument))]
+[JsonSerializable(typeof(List<EvccRate>))]
+[JsonSerializable(typeof(BridgeInfoDocument))]
+internal sealed partial class PublishedJsonContext : JsonSerializerContext;

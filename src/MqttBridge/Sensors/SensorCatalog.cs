@@ -1,0 +1,89 @@
+using MqttBridge.Configuration;
+using MqttBridge.Domain;
+
+namespace MqttBridge.Sensors;
+
+/// <summary>One Home Assistant entity of a site. Classes and units follow Home Assistant's sensor tables.</summary>
+internal sealed record SensorDefinition(string Key, string Name)
+{
+    public string Platform { get; init; } = "sensor";
+
+    public string? DeviceClass { get; init; }
+
+    public string? Unit { get; init; }
+
+    public string? StateClass { get; init; }
+
+    public IReadOnlyList<string>? Options { get; init; }
+
+    public int? Precision { get; init; }
+
+    public bool HasAttributes { get; init; }
+
+    public string? EntityCategory { get; init; }
+
+    public string? Icon { get; init; }
+}
+
+/// <summary>Which entities a site has: those its sources can feed (keys are a published contract).</summary>
+internal static class SensorCatalog
+{
+    public const string GridPrice = "grid_price";
+    public const string PriceLevel = "price_level";
+    public const string NextHourPrice = "next_hour_price";
+    public const string TodayMinPrice = "today_min_price";
+    public const string TodayMaxPrice = "today_max_price";
+    public const string TodayAveragePrice = "today_average_price";
+    public const string TomorrowAvailable = "tomorrow_available";
+    public const string TariffProblem = "tariff_problem";
+    public const string MonthMaxHour = "month_max_hour";
+    public const string YesterdayConsumption = "yesterday_consumption";
+    public const string MeterProblem = "meter_problem";
+
+    public static IReadOnlyList<SensorDefinition> For(SiteOptions site, string currency)
+    {
+        var list = new List<SensorDefinition>();
+        if (site.Tariff is not null)
+        {
+            var perKwh = $"{currency}/kWh";
+            list.Add(new(GridPrice, "Grid price")
+            {
+                Unit = perKwh, StateClass = "measurement", Precision = 3, HasAttributes = true, Icon = "mdi:transmission-tower",
+            });
+            list.Add(new(PriceLevel, "Price level") { DeviceClass = "enum", Options = PriceLevels.Options, Icon = "mdi:stairs" });
+
+            // A forecast is not a measurement: no state class, as Home Assistant's own Nord Pool "next price".
+            list.Add(new(NextHourPrice, "Next hour price") { Unit = perKwh, Precision = 3, HasAttributes = true, Icon = "mdi:clock-end" });
+            list.Add(new(TodayMinPrice, "Lowest price today") { Unit = perKwh, Precision = 3, Icon = "mdi:arrow-collapse-down" });
+            list.Add(new(TodayMaxPrice, "Highest price today") { Unit = perKwh, Precision = 3, Icon = "mdi:arrow-collapse-up" });
+            list.Add(new(TodayAveragePrice, "Average price today") { Unit = perKwh, Precision = 3, Icon = "mdi:approximately-equal" });
+            list.Add(new(TomorrowAvailable, "Prices known for tomorrow") { Platform = "binary_sensor", Icon = "mdi:calendar-check" });
+            list.Add(new(TariffProblem, "Tariff source problem")
+            {
+                Platform = "binary_sensor", DeviceClass = "problem", EntityCategory = "diagnostic", HasAttributes = true,
+            });
+        }
+
+        if (site.Meter is not null)
+        {
+            list.Add(new(MonthMaxHour, "Month max hour") { DeviceClass = "power", Unit = "kW", StateClass = "measurement", Precision = 2, HasAttributes = true });
+
+            // Replaced once a day, not a running total: no state class (a daily "reset" would fool statistics).
+            list.Add(new(YesterdayConsumption, "Consumption yesterday") { DeviceClass = "energy", Unit = "kWh", Precision = 2, HasAttributes = true });
+            list.Add(new(MeterProblem, "Meter source problem")
+            {
+                Platform = "binary_sensor", DeviceClass = "problem", EntityCategory = "diagnostic", HasAttributes = true,
+            });
+        }
+
+        return list;
+    }
+
+    /// <summary>The currency a tariff publishes before its first fetch says otherwise.</summary>
+    public static string DefaultCurrency(TariffOptions? tariff) => tariff switch
+    {
+        { Static: { } s } => s.Currency,
+        { Type: "eloverblik" } => "DKK",
+        _ => "NOK",
+    };
+}

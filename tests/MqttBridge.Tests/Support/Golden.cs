@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace MqttBridge.Tests.Support;
+
+/// <summary>Golden files under tests/MqttBridge.Tests/Golden. UPDATE_GOLDEN=1 rewrites them from the actual output (review the diff!).</summary>
+internal static class Golden
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static string Read(string name, string actual)
+    {
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
+        {
+            var pretty = JsonSerializer.Serialize(JsonDocument.Parse(actual).RootElement, Indented);
+            File.WriteAllText(Path.Combine(RepoRoot(), "tests", "MqttBridge.Tests", "Golden", name), pretty + "\n");
+            return actual;
+        }
+
+        return File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", name));
+    }
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MqttBridge.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("MqttBridge.sln not found above " + AppContext.BaseDirectory);
+    }
+}
