@@ -1,0 +1,186 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MqttBridge.Domain;
+using MqttBridge.Scheduling;
+using MqttBridge.Sensors;
+using MqttBridge.Sources;
+using MqttBridge.Tests.Support;
+using static MqttBridge.Tests.Support.TestCurves;
+
+namespace MqttBridge.Tests.Scheduling;
+
+public sealed class BridgeServiceTests
+{
+    private static readonly Topics Topics = new("mqttbridge", "homeassistant");
+
+    /// <summary>A tariff source that serves a curve built on demand, or fails when told to.</summary>
+    private sealed class ScriptedTariff(Func<DateTimeOffset, PriceCurve> curve) : ITariffSource
+    {
+        public int Calls { get; private set; }
+
+        public Exception? FailWith { get; set; }
+
+        public string Kind => "scripted";
+
+        public Task<TariffSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            Calls++;
+            if (FailWith is { } ex)
+            {
+                throw ex;
+            }
+
+            return Task.FromResult(new TariffSnapshot(curve(now), null, now, LocalDay.Of(now, Oslo).Next.Start));
+        }
+    }
+
+    private static (BridgeService Service, RecordingPublisher Publisher) Start(FakeTimeProvider time, ITariffSource source, RecordingPublisher? publisher = null)
+    {
+        publisher ??= new RecordingPublisher();
+        var service = new BridgeService([new SiteRuntime(Site(), Oslo, source, null)], publisher, Topics, time, NullLogger<BridgeService>.Instance, "0.1.0");
+        return (service, publisher);
+    }
+
+    private static decimal DayNight(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, Oslo).Hour is >= 6 and < 22 ? 0.466m : 0.314m;
+
+    [Fact]
+    public async Task Grid_price_changes_exactly_at_0600()
+    {
+        var time = new FakeTimeProvider(Local(2026, 11, 23, 5, 59));
+        var source = new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight));
+        var (service, publisher) = Start(time, source);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.Equal("0.314", await publisher.WaitForAsync("mqttbridge/home/grid_price", _ => true));
+
+            time.Advance(TimeSpan.FromSeconds(59.999));
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+            Assert.Equal("0.314", publisher.Get("mqttbridge/home/grid_price"));
+
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.Equal("0.466", await publisher.WaitForAsync("mqttbridge/home/grid_price", v => v == "0.466"));
+            Assert.Equal("0.466", publisher.Get("mqttbridge/home/next_hour_price"));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Grid_price_changes_at_0300_on_the_25_hour_day()
+    {
+        // 2026-10-25: 02:00-03:00 local happens twice; a price per clock hour (ClockPrice) must step 1 → 2 (CEST) → 2 (CET) → 3.
+        var time = new FakeTimeProvider(Local(2026, 10, 25, 1, 30));
+        var source = new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, ClockPrice));
+        var (service, publisher) = Start(time, source);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.Equal("1", await publisher.WaitForAsync("mqttbridge/home/grid_price", _ => true));
+            time.Advance(TimeSpan.FromMinutes(30));
+            Assert.Equal("2", await publisher.WaitForAsync("mqttbridge/home/grid_price", v => v == "2"));
+            time.Advance(TimeSpan.FromHours(1));
+            Assert.Equal("2.001", await publisher.WaitForAsync("mqttbridge/home/grid_price", v => v == "2.001"));
+            Assert.Equal("3.001", publisher.Get("mqttbridge/home/next_hour_price"));
+            time.Advance(TimeSpan.FromHours(1));
+            Assert.Equal("3.001", await publisher.WaitForAsync("mqttbridge/home/grid_price", v => v == "3.001"));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Keeps_last_price_when_the_source_fails_and_says_so()
+    {
+        var time = new FakeTimeProvider(Local(2026, 11, 23, 12));
+        var source = new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight));
+        var (service, publisher) = Start(time, source);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            Assert.Equal("0.466", await publisher.WaitForAsync("mqttbridge/home/grid_price", _ => true));
+            source.FailWith = new SourceException("HTTP 503 from the test server");
+
+            // The refresh at midnight fails: yesterday's snapshot still covers the 24th, so prices go on.
+            time.Advance(TimeSpan.FromHours(12));
+            await publisher.WaitForAsync("mqttbridge/home/tariff_problem/attributes", v => v.Contains("503", StringComparison.Ordinal));
+            Assert.Equal("0.314", publisher.Get("mqttbridge/home/grid_price"));
+            Assert.Equal("OFF", publisher.Get("mqttbridge/home/tariff_problem"));
+            Assert.Contains("HTTP 503", publisher.Get("mqttbridge/bridge/info"), StringComparison.Ordinal);
+
+            // A whole day later the data has run out: unknown, and the problem sensor turns on.
+            time.Advance(TimeSpan.FromHours(24));
+            Assert.Equal("None", await publisher.WaitForAsync("mqttbridge/home/grid_price", v => v == "None"));
+            Assert.Equal("ON", publisher.Get("mqttbridge/home/tariff_problem"));
+
+            // The source recovers at its next attempt: prices are back.
+            source.FailWith = null;
+            time.Advance(TimeSpan.FromHours(1));
+            Assert.NotEqual("None", await publisher.WaitForAsync("mqttbridge/home/grid_price", v => v != "None"));
+            Assert.Equal("OFF", await publisher.WaitForAsync("mqttbridge/home/tariff_problem", v => v == "OFF"));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Asks_the_source_once_a_day_and_publishes_only_changes()
+    {
+        var time = new FakeTimeProvider(Local(2026, 12, 31, 0, 30));
+        var source = new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight));
+        var (service, publisher) = Start(time, source);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await publisher.WaitForAsync("mqttbridge/home/grid_price", _ => true);
+            for (var i = 0; i < 48; i++)
+            {
+                time.Advance(TimeSpan.FromHours(1));
+                await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
+            }
+
+            await publisher.WaitForAsync("mqttbridge/home/next_hour_price/attributes", v => v.Contains("2027-01-02T01:00", StringComparison.Ordinal));
+
+            // Three local days were started (31 Dec, 1 Jan, 2 Jan): one fetch each, across the year boundary.
+            Assert.Equal(3, source.Calls);
+            var discovery = publisher.Log.Count(m => m.Key == "homeassistant/device/mqttbridge_home/config");
+            Assert.Equal(1, discovery);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Clears_discovery_of_sites_that_no_longer_exist()
+    {
+        var time = new FakeTimeProvider(Local(2026, 11, 23, 12));
+        var old = """{"origin":{"name":"MqttBridge"},"components":{"grid_price":{"platform":"sensor","state_topic":"mqttbridge/cabin/grid_price"}}}""";
+        var publisher = new RecordingPublisher { PreExisting = new Dictionary<string, string> { ["homeassistant/device/mqttbridge_cabin/config"] = old } };
+        var (service, _) = Start(time, new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight)), publisher);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            var deadline = Environment.TickCount64 + 10_000;
+            while (!publisher.Log.Any(m => m.Key == "homeassistant/device/mqttbridge_cabin/config" && m.Value.Length == 0) && Environment.TickCount64 < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
+            }
+
+            Assert.Contains(publisher.Log, m => m.Key == "homeassistant/device/mqttbridge_cabin/config" && m.Value.Length == 0);
+            Assert.Contains(publisher.Log, m => m.Key == "mqttbridge/cabin/grid_price" && m.Value.Length == 0);
+            Assert.NotNull(publisher.Get("homeassistant/device/mqttbridge_home/config"));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+}
