@@ -51,8 +51,11 @@ internal sealed class HolidayCalendar
     public string? NameOf(DateOnly date) => In(date.Year).TryGetValue(date, out var name) ? name : null;
 
     /// <summary>Every holiday of <paramref name="year"/>, by date.</summary>
+    /// <remarks>Movable feasts can fall on a fixed one (17 May 2027 is Whit Monday too): such a date keeps both names.</remarks>
     public IReadOnlyDictionary<DateOnly, string> In(int year) =>
-        _years.GetOrAdd(year, y => _rules(y).ToDictionary(h => h.Date, h => h.Name));
+        _years.GetOrAdd(year, y => _rules(y)
+            .GroupBy(h => h.Date)
+            .ToDictionary(g => g.Key, g => string.Join(" / ", g.Select(h => h.Name))));
 
     /// <summary>Easter Sunday by the anonymous Gregorian computus (Meeus/Jones/Butcher).</summary>
     public static DateOnly EasterSunday(int year)
