@@ -1,0 +1,278 @@
+using System.Globalization;
+using MqttBridge.Configuration;
+using MqttBridge.Domain;
+
+namespace MqttBridge.Sources.Static;
+
+/// <summary>
+/// A time-of-use grid tariff written as rules (<c>tariff.type: static</c>), turned into price curves per local day.
+/// Pure: the same options, zone and day always give the same curve.
+/// </summary>
+internal sealed class StaticTariff
+{
+    private readonly TimeSpan _resolution;
+    private readonly Band[] _bands;
+    private readonly Tax[] _taxes;
+    private readonly decimal _vatFactor;
+    private readonly HolidayCalendar _holidays;
+
+    /// <exception cref="ArgumentException">The options hold a rule this tariff cannot read (bad hours, day or month).</exception>
+    public StaticTariff(StaticTariffOptions options, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(zone);
+        if (options.Resolution is not (15 or 60))
+        {
+            throw new ArgumentException($"resolution must be 15 or 60 minutes, not {options.Resolution}.", nameof(options));
+        }
+
+        Zone = zone;
+        Currency = options.Currency;
+        _resolution = TimeSpan.FromMinutes(options.Resolution);
+        _vatFactor = 1m + options.Vat;
+        _holidays = HolidayCalendar.For(options.Holidays);
+        _taxes = [.. options.Taxes.Select(t => new Tax(t.PerKwh, MonthSet(t.Months, $"tax '{t.Name}'")))];
+        _bands = [.. options.Bands.Select(Band.From)];
+        Capacity = options.Capacity is null ? null : LadderFrom(options.Capacity, options.Currency, options.Vat);
+    }
+
+    public TimeZoneInfo Zone { get; }
+
+    public string Currency { get; }
+
+    /// <summary>The capacity ladder with VAT applied (unless the config says its prices include VAT), or null.</summary>
+    public CapacityLadder? Capacity { get; }
+
+    /// <summary>
+    /// One local day's slots at the configured resolution, stepped in instants from the day's start (so a 23-hour
+    /// day has 23 hourly slots and a 25-hour day 25). An instant no band covers is left as a gap: no price is
+    /// better than an invented one.
+    /// </summary>
+    public PriceCurve CurveFor(LocalDay day) => new(Currency, SlotsOf(day));
+
+    /// <summary>The slots of <paramref name="days"/> whole local days from <paramref name="first"/>, one curve.</summary>
+    public PriceCurve CurveFor(LocalDay first, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(days);
+        var slots = new List<PriceSlot>();
+        var day = first;
+        for (var i = 0; i < days; i++, day = day.Next)
+        {
+            slots.AddRange(SlotsOf(day));
+        }
+
+        return new PriceCurve(Currency, slots);
+    }
+
+    /// <summary>Every whole local day that overlaps [<paramref name="from"/>, <paramref name="to"/>), one curve.</summary>
+    public PriceCurve CurveFor(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (to <= from)
+        {
+            return PriceCurve.Empty(Currency);
+        }
+
+        var first = LocalDay.Of(from, Zone);
+        var last = LocalDay.Of(to - TimeSpan.FromTicks(1), Zone);
+        return CurveFor(first, last.Date.DayNumber - first.Date.DayNumber + 1);
+    }
+
+    /// <summary>The name of the band that prices <paramref name="instant"/>'s local time, or null if none does.</summary>
+    public string? BandAt(DateTimeOffset instant) => BandFor(TimeZoneInfo.ConvertTime(instant, Zone).DateTime)?.Name;
+
+    private List<PriceSlot> SlotsOf(LocalDay day)
+    {
+        var end = day.End;
+        var priced = new List<(DateTimeOffset Start, DateTimeOffset End, decimal Price, PriceLevel? Level)>();
+        for (var start = day.Start; start < end; start += _resolution)
+        {
+            // A slot's local start decides its band: after the autumn change both 02:00 hours are night.
+            var local = TimeZoneInfo.ConvertTime(start, Zone).DateTime;
+            var band = BandFor(local);
+            if (band is null)
+            {
+                continue;
+            }
+
+            var slotEnd = start + _resolution < end ? start + _resolution : end;
+            var taxes = _taxes.Where(t => t.AppliesIn(local.Month)).Sum(t => t.PerKwh);
+            priced.Add((start, slotEnd, (band.Price + taxes) * _vatFactor, band.Level));
+        }
+
+        if (priced.Count == 0)
+        {
+            return [];
+        }
+
+        // Time-weighted, so a clipped last slot (a zone with a 30-minute DST shift) counts for what it covers.
+        var seconds = priced.Sum(p => (decimal)(p.End - p.Start).TotalSeconds);
+        var mean = priced.Sum(p => p.Price * (decimal)(p.End - p.Start).TotalSeconds) / seconds;
+        return [.. priced.Select(p => new PriceSlot(p.Start, p.End, p.Price, p.Level ?? PriceLevels.FromRatio(p.Price, mean)))];
+    }
+
+    private Band? BandFor(DateTime local)
+    {
+        var date = DateOnly.FromDateTime(local);
+        var minute = (local.Hour * 60) + local.Minute;
+        var holiday = _holidays.IsHoliday(date);
+        foreach (var band in _bands)
+        {
+            if (band.Holds(date, minute, holiday))
+            {
+                return band;
+            }
+        }
+
+        return null;
+    }
+
+    private static CapacityLadder LadderFrom(CapacityOptions capacity, string currency, decimal vat)
+    {
+        var basis = capacity.Basis.Trim().ToLowerInvariant() switch
+        {
+            "three_daily_max_hours" => CapacityBasis.ThreeDailyMaxHours,
+            "monthly_peak_quarter_hour" => CapacityBasis.MonthlyPeakQuarterHour,
+            "monthly_max_hour" => CapacityBasis.MonthlyMaxHour,
+            _ => throw new ArgumentException(
+                $"capacity.basis '{capacity.Basis}' is not three_daily_max_hours, monthly_peak_quarter_hour or monthly_max_hour.",
+                nameof(capacity)),
+        };
+        var factor = capacity.PricesIncludeVat ? 1m : 1m + vat;
+        var steps = capacity.Steps.Select(s => new CapacityStep(s.FromKw, s.ToKw, s.MonthlyPrice * factor, s.PerKwMonthly * factor));
+        return new CapacityLadder(currency, basis, steps, capacity.MinimumKw);
+    }
+
+    private static HashSet<int>? MonthSet(IReadOnlyList<int> months, string owner)
+    {
+        if (months.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var month in months)
+        {
+            if (month is < 1 or > 12)
+            {
+                throw new ArgumentException($"{owner}: month {month} is not 1..12.", nameof(months));
+            }
+        }
+
+        return [.. months];
+    }
+
+    private sealed record Tax(decimal PerKwh, HashSet<int>? Months)
+    {
+        public bool AppliesIn(int month) => Months is null || Months.Contains(month);
+    }
+
+    /// <summary>A band's conditions, parsed once. Minutes count local wall-clock time from midnight.</summary>
+    private sealed record Band(string Name, decimal Price, PriceLevel? Level, int FromMinute, int ToMinute, DayRule Days, HashSet<int>? Months)
+    {
+        private const int MinutesPerDay = 24 * 60;
+
+        public static Band From(BandOptions options)
+        {
+            var owner = $"band '{options.Name}'";
+            PriceLevel? level = null;
+            if (options.Level is not null)
+            {
+                level = PriceLevels.TryParse(options.Level, out var parsed)
+                    ? parsed
+                    : throw new ArgumentException($"{owner}: level '{options.Level}' is not one of {string.Join(", ", PriceLevels.Options)}.", nameof(options));
+            }
+
+            var (from, to) = options.Hours is null ? (0, MinutesPerDay) : ParseHours(options.Hours, owner);
+            return new Band(options.Name, options.Price, level, from, to, DayRule.Parse(options.Days, owner), MonthSet(options.Months, owner));
+        }
+
+        public bool Holds(DateOnly date, int minute, bool holiday) =>
+            (Months is null || Months.Contains(date.Month)) && Days.Holds(date.DayOfWeek, holiday) && InHours(minute);
+
+        private bool InHours(int minute) =>
+            FromMinute < ToMinute ? minute >= FromMinute && minute < ToMinute : minute >= FromMinute || minute < ToMinute;
+
+        /// <summary>"06-22", "22-06" (wraps midnight), "06:30-22:00"; "24" as the end means midnight.</summary>
+        private static (int From, int To) ParseHours(string hours, string owner)
+        {
+            var parts = hours.Split('-', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2
+                || ParseTime(parts[0], allow24: false) is not { } from
+                || ParseTime(parts[1], allow24: true) is not { } to)
+            {
+                throw new ArgumentException($"{owner}: hours '{hours}' is not like \"06-22\" or \"06:30-22:00\".", nameof(hours));
+            }
+
+            // "00-24" is the whole day; "06-06" could mean nothing or everything, so it is refused.
+            if (from == to)
+            {
+                throw new ArgumentException($"{owner}: hours '{hours}' is empty; leave hours out for the whole day.", nameof(hours));
+            }
+
+            return (from, to);
+        }
+
+        private static int? ParseTime(string text, bool allow24)
+        {
+            var pieces = text.Split(':');
+            if (pieces.Length > 2
+                || !int.TryParse(pieces[0], NumberStyles.None, CultureInfo.InvariantCulture, out var hour)
+                || pieces[0].Length is < 1 or > 2)
+            {
+                return null;
+            }
+
+            var minute = 0;
+            if (pieces.Length == 2
+                && (pieces[1].Length != 2 || !int.TryParse(pieces[1], NumberStyles.None, CultureInfo.InvariantCulture, out minute)))
+            {
+                return null;
+            }
+
+            return (hour, minute) switch
+            {
+                (24, 0) when allow24 => MinutesPerDay,
+                ( >= 0 and < 24, >= 0 and < 60) => (hour * 60) + minute,
+                _ => null,
+            };
+        }
+    }
+
+    /// <summary>Which days a band covers: any listed weekday, or workday/weekend/holiday. Empty means every day.</summary>
+    private sealed record DayRule(bool Every, HashSet<DayOfWeek> Weekdays, bool Workday, bool Weekend, bool Holiday)
+    {
+        public static DayRule Parse(IReadOnlyList<string> days, string owner)
+        {
+            var rule = new DayRule(days.Count == 0, [], false, false, false);
+            foreach (var day in days)
+            {
+                switch (day.Trim().ToLowerInvariant())
+                {
+                    case "mon" or "monday": rule.Weekdays.Add(DayOfWeek.Monday); break;
+                    case "tue" or "tuesday": rule.Weekdays.Add(DayOfWeek.Tuesday); break;
+                    case "wed" or "wednesday": rule.Weekdays.Add(DayOfWeek.Wednesday); break;
+                    case "thu" or "thursday": rule.Weekdays.Add(DayOfWeek.Thursday); break;
+                    case "fri" or "friday": rule.Weekdays.Add(DayOfWeek.Friday); break;
+                    case "sat" or "saturday": rule.Weekdays.Add(DayOfWeek.Saturday); break;
+                    case "sun" or "sunday": rule.Weekdays.Add(DayOfWeek.Sunday); break;
+                    case "workday": rule = rule with { Workday = true }; break;
+                    case "weekend": rule = rule with { Weekend = true }; break;
+                    case "holiday": rule = rule with { Holiday = true }; break;
+                    default:
+                        throw new ArgumentException($"{owner}: day '{day}' is not mon..sun, workday, weekend or holiday.", nameof(days));
+                }
+            }
+
+            return rule;
+        }
+
+        public bool Holds(DayOfWeek weekday, bool holiday)
+        {
+            var weekend = weekday is DayOfWeek.Saturday or DayOfWeek.Sunday;
+            return Every
+                || Weekdays.Contains(weekday)
+                || (Workday && !weekend && !holiday)
+                || (Weekend && weekend)
+                || (Holiday && holiday);
+        }
+    }
+}
