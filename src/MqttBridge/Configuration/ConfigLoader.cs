@@ -35,15 +35,21 @@ internal static class ConfigLoader
     public static ConfigResult Parse(string yamlText, string sourceName, IReadOnlyDictionary<string, string?> environment)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yamlText));
         try
         {
-            stream.Load(new StringReader(yamlText));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             var line = e.Start.Line > 0 ? (int?)e.Start.Line : null;
-            var reason = e.InnerException is { Message: { Length: > 0 } inner } && e.Message == "Duplicate key" ? $"duplicate key ({inner})" : e.Message;
-            return Failed(new ConfigProblem(string.Empty, line, $"{sourceName} is not valid YAML: {reason}"));
+            return Failed(new ConfigProblem(string.Empty, line, $"{sourceName} is not valid YAML: {e.Message}"));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // The scanner fails this way on some unterminated input (an unclosed '[' at the end); the last event read is the best line we have.
+            var line = parser.Current is { Start.Line: > 0 } current ? (int?)current.Start.Line : null;
+            return Failed(new ConfigProblem(string.Empty, line, $"{sourceName} is not valid YAML; look for an unclosed bracket or quote on or after this line"));
         }
 
         var problems = new List<ConfigProblem>();

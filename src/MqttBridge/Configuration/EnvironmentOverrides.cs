@@ -24,7 +24,7 @@ internal static class EnvironmentOverrides
             var segments = name[Prefix.Length..].ToLowerInvariant().Split(Separator);
             if (segments.Any(s => s.Length == 0))
             {
-                problems.Add(new ConfigProblem(string.Empty, null, "is not a valid override: use MQTTBRIDGE__SECTION__KEY, with '__' between levels") { Variable = name });
+                problems.Add(new ConfigProblem(name, null, "is not a valid override name; use MQTTBRIDGE__SECTION__KEY, with '__' between levels"));
                 continue;
             }
 

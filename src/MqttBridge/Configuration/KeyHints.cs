@@ -25,10 +25,6 @@ internal static class KeyHints
         return best;
     }
 
-    /// <summary><c>; did you mean 'x'?</c> or an empty string.</summary>
-    public static string Suffix(string given, IEnumerable<string> candidates) =>
-        Closest(given, candidates) is { } hint ? $"; did you mean '{hint}'?" : string.Empty;
-
     /// <summary>Levenshtein distance where swapping two neighbours counts as one edit ("hots" -> "host").</summary>
     public static int Distance(string a, string b)
     {

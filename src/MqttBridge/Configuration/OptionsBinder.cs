@@ -378,7 +378,7 @@ internal static partial class OptionsBinder
             }
             else
             {
-                band.Report(path, node, $"'{text}' is not a day{KeyHints.Suffix(text, Days)}; use {string.Join(", ", Days)}");
+                band.Report(path, node, $"'{text}' is not a day{HintOrList(text, Days)}");
             }
         }
 
@@ -508,11 +508,15 @@ internal static partial class OptionsBinder
         var match = allowed.FirstOrDefault(a => a.Equals(text, StringComparison.OrdinalIgnoreCase));
         if (match is null)
         {
-            s.Report(key, $"'{text}' is not a known {what}{KeyHints.Suffix(text, allowed)}; use {string.Join(", ", allowed)}");
+            s.Report(key, $"'{text}' is not a known {what}{HintOrList(text, allowed)}");
         }
 
         return match;
     }
+
+    /// <summary>"; did you mean 'x'?" when one is close, else the full list to choose from.</summary>
+    private static string HintOrList(string given, string[] allowed) =>
+        KeyHints.Closest(given, allowed) is { } hint ? $"; did you mean '{hint}'?" : $"; use {string.Join(", ", allowed)}";
 
     private static string? TimeZone(ConfigSection s, string key)
     {
@@ -528,8 +532,10 @@ internal static partial class OptionsBinder
         }
 
         // Only on failure: listing every zone reads the whole tz database.
-        var hint = KeyHints.Suffix(id, TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id));
-        s.Report(key, $"'{id}' is not a known IANA time zone{hint}; use an id such as Europe/Oslo or Europe/Copenhagen");
+        var hint = KeyHints.Closest(id, TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id));
+        s.Report(key, hint is not null
+            ? $"'{id}' is not a known IANA time zone; did you mean '{hint}'?"
+            : $"'{id}' is not a known IANA time zone; use an id such as Europe/Oslo or Europe/Copenhagen");
         return null;
     }
 
