@@ -1,0 +1,99 @@
+using System.Collections;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace MqttBridge.Configuration;
+
+/// <summary>
+/// Turns the YAML file plus <c>MQTTBRIDGE__*</c> environment overrides into validated <see cref="BridgeOptions"/>,
+/// or into the full list of problems. Start-up and <c>check-config</c> both go through here.
+/// </summary>
+internal static class ConfigLoader
+{
+    public const string DefaultPath = "config/mqttbridge.yaml";
+
+    public static ConfigResult Load(string path, IReadOnlyDictionary<string, string?> environment)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Failed(new ConfigProblem(string.Empty, null, $"configuration file '{path}' was not found; pass another with --config PATH"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Failed(new ConfigProblem(string.Empty, null, $"configuration file '{path}' cannot be read: {e.Message}"));
+        }
+
+        return Parse(text, path, environment);
+    }
+
+    /// <param name="sourceName">The file name, for messages about the document as a whole.</param>
+    public static ConfigResult Parse(string yamlText, string sourceName, IReadOnlyDictionary<string, string?> environment)
+    {
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yamlText));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (YamlException e)
+        {
+            var line = e.Start.Line > 0 ? (int?)e.Start.Line : null;
+            return Failed(new ConfigProblem(string.Empty, line, $"{sourceName} is not valid YAML: {e.Message}"));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // The scanner fails this way on some unterminated input (an unclosed '[' at the end); the last event read is the best line we have.
+            var line = parser.Current is { Start.Line: > 0 } current ? (int?)current.Start.Line : null;
+            return Failed(new ConfigProblem(string.Empty, line, $"{sourceName} is not valid YAML; look for an unclosed bracket or quote on or after this line"));
+        }
+
+        var problems = new List<ConfigProblem>();
+        var root = new ConfigMap();
+        if (stream.Documents.Count > 1)
+        {
+            problems.Add(new ConfigProblem(string.Empty, ConfigNode.LineOf(stream.Documents[1].RootNode), "only one YAML document is read; remove the second '---' document"));
+        }
+
+        if (stream.Documents.Count > 0)
+        {
+            switch (ConfigNode.FromYaml(stream.Documents[0].RootNode))
+            {
+                // The root keeps no line: a missing top-level key belongs to no particular line.
+                case ConfigMap map:
+                    root.Entries.AddRange(map.Entries);
+                    break;
+                case ConfigScalar { IsNull: true }:
+                    break;
+                case var other:
+                    problems.Add(new ConfigProblem(string.Empty, other.Line, $"{sourceName} must hold a mapping of keys (mqtt, embedded_broker, time_zone, data_dir, sites), not {other.Kind}"));
+                    break;
+            }
+        }
+
+        EnvironmentOverrides.Apply(root, environment, problems);
+        var options = OptionsBinder.Bind(root, problems);
+
+        // Report in file order; problems without a line (environment, missing top-level keys) come last.
+        var sorted = problems.OrderBy(p => p.Line ?? int.MaxValue).ToList();
+        return sorted.Count == 0 ? new ConfigResult(options, []) : new ConfigResult(null, sorted);
+    }
+
+    /// <summary>The process environment as the loader wants it.</summary>
+    public static IReadOnlyDictionary<string, string?> ProcessEnvironment()
+    {
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            result[(string)entry.Key] = entry.Value as string;
+        }
+
+        return result;
+    }
+
+    private static ConfigResult Failed(ConfigProblem problem) => new(null, [problem]);
+}
