@@ -166,10 +166,8 @@ internal sealed class StaticTariff
     }
 
     /// <summary>A band's conditions, parsed once. Minutes count local wall-clock time from midnight.</summary>
-    private sealed record Band(string Name, decimal Price, PriceLevel? Level, int FromMinute, int ToMinute, DayRule Days, HashSet<int>? Months)
+    private sealed record Band(string Name, decimal Price, PriceLevel? Level, HoursRange? Hours, DayRule Days, HashSet<int>? Months)
     {
-        private const int MinutesPerDay = 24 * 60;
-
         public static Band From(BandOptions options)
         {
             var owner = $"band '{options.Name}'";
@@ -181,60 +179,20 @@ internal sealed class StaticTariff
                     : throw new ArgumentException($"{owner}: level '{options.Level}' is not one of {string.Join(", ", PriceLevels.Options)}.", nameof(options));
             }
 
-            var (from, to) = options.Hours is null ? (0, MinutesPerDay) : ParseHours(options.Hours, owner);
-            return new Band(options.Name, options.Price, level, from, to, DayRule.Parse(options.Days, owner), MonthSet(options.Months, owner));
+            // The same parser as the config validator, so a rule check-config accepts is a rule the tariff reads.
+            HoursRange? hours = null;
+            if (options.Hours is not null)
+            {
+                hours = HoursRange.TryParse(options.Hours, out var range, out var error)
+                    ? range
+                    : throw new ArgumentException($"{owner}: hours {error}.", nameof(options));
+            }
+
+            return new Band(options.Name, options.Price, level, hours, DayRule.Parse(options.Days, owner), MonthSet(options.Months, owner));
         }
 
         public bool Holds(DateOnly date, int minute, bool holiday) =>
-            (Months is null || Months.Contains(date.Month)) && Days.Holds(date.DayOfWeek, holiday) && InHours(minute);
-
-        private bool InHours(int minute) =>
-            FromMinute < ToMinute ? minute >= FromMinute && minute < ToMinute : minute >= FromMinute || minute < ToMinute;
-
-        /// <summary>"06-22", "22-06" (wraps midnight), "06:30-22:00"; "24" as the end means midnight.</summary>
-        private static (int From, int To) ParseHours(string hours, string owner)
-        {
-            var parts = hours.Split('-', StringSplitOptions.TrimEntries);
-            if (parts.Length != 2
-                || ParseTime(parts[0], allow24: false) is not { } from
-                || ParseTime(parts[1], allow24: true) is not { } to)
-            {
-                throw new ArgumentException($"{owner}: hours '{hours}' is not like \"06-22\" or \"06:30-22:00\".", nameof(hours));
-            }
-
-            // "00-24" is the whole day; "06-06" could mean nothing or everything, so it is refused.
-            if (from == to)
-            {
-                throw new ArgumentException($"{owner}: hours '{hours}' is empty; leave hours out for the whole day.", nameof(hours));
-            }
-
-            return (from, to);
-        }
-
-        private static int? ParseTime(string text, bool allow24)
-        {
-            var pieces = text.Split(':');
-            if (pieces.Length > 2
-                || !int.TryParse(pieces[0], NumberStyles.None, CultureInfo.InvariantCulture, out var hour)
-                || pieces[0].Length is < 1 or > 2)
-            {
-                return null;
-            }
-
-            var minute = 0;
-            if (pieces.Length == 2
-                && (pieces[1].Length != 2 || !int.TryParse(pieces[1], NumberStyles.None, CultureInfo.InvariantCulture, out minute)))
-            {
-                return null;
-            }
-
-            return (hour, minute) switch
-            {
-                (24, 0) when allow24 => MinutesPerDay,
-                ( >= 0 and < 24, >= 0 and < 60) => (hour * 60) + minute,
-                _ => null,
-            };
-        }
+            (Months is null || Months.Contains(date.Month)) && Days.Holds(date.DayOfWeek, holiday) && (Hours is not { } h || h.Contains(minute));
     }
 
     /// <summary>Which days a band covers: any listed weekday, or workday/weekend/holiday. Empty means every day.</summary>
