@@ -104,6 +104,57 @@ public sealed class EmbeddedBrokerTests(ITestOutputHelper output) : IAsyncLifeti
         await Assert.ThrowsAnyAsync<SocketException>(() => ipv6.ConnectAsync(IPAddress.IPv6Loopback, broker.Port));
     }
 
+    [Fact]
+    public async Task Connection_uses_the_embedded_broker_and_the_port_it_was_given()
+    {
+        var embedded = new EmbeddedBrokerOptions { Port = 0, Username = "bridge", Password = "s3cret" };
+        var broker = await StartBrokerAsync(embedded);
+        var connection = await StartConnectionAsync(new MqttOptions(), embedded, broker);
+        connection.Publish("mqttbridge/home/grid_price", "0.3508");
+
+        await using var user = await TestSubscriber.ConnectAsync("127.0.0.1", broker.Port, "mqttbridge/#", "bridge", "s3cret");
+        await user.WaitUntilAsync(() => user.Latest("mqttbridge/status") == "online" && user.Latest("mqttbridge/home/grid_price") == "0.3508", "online and the state");
+        Assert.Equal($"127.0.0.1:{broker.Port}", connection.BrokerEndpoint);
+    }
+
+    [Fact]
+    public async Task Wrong_password_is_one_log_line_saying_bad_username_or_password()
+    {
+        var broker = await StartBrokerAsync(new EmbeddedBrokerOptions { Port = 0, Username = "bridge", Password = "s3cret" });
+        var logger = new TestLogger<MqttConnection>(output);
+        var options = new MqttOptions { Host = "127.0.0.1", Port = broker.Port, Username = "bridge", Password = "wrong-password" };
+        var connection = await StartConnectionAsync(options, new EmbeddedBrokerOptions(), null, logger);
+
+        var expected = $"MQTT broker 127.0.0.1:{broker.Port} not reachable (bad username or password); next attempt in ";
+        var started = TimeProvider.System.GetTimestamp();
+        while (!logger.Lines.Any(l => l.Contains(expected, StringComparison.Ordinal)))
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(15), "no log line about the bad password");
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        }
+
+        Assert.False(connection.IsConnected);
+        Assert.DoesNotContain(logger.Lines, l => l.Contains("wrong-password", StringComparison.Ordinal) || l.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    private async Task<MqttConnection> StartConnectionAsync(MqttOptions options, EmbeddedBrokerOptions embedded, EmbeddedBroker? broker, TestLogger<MqttConnection>? logger = null)
+    {
+        var connection = new MqttConnection(options, embedded, TimeProvider.System, logger ?? new TestLogger<MqttConnection>(output), broker, new Random(7));
+        _cleanup.Add(new ConnectionStopper(connection));
+        await connection.StartAsync(CancellationToken.None);
+        return connection;
+    }
+
+    private sealed class ConnectionStopper(MqttConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await connection.StopAsync(deadline.Token);
+            connection.Dispose();
+        }
+    }
+
     private async Task<EmbeddedBroker> StartBrokerAsync(EmbeddedBrokerOptions options, TestLogger<EmbeddedBroker>? logger = null)
     {
         var broker = new EmbeddedBroker(options, logger ?? new TestLogger<EmbeddedBroker>(output));

@@ -120,6 +120,18 @@ internal sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>Freezes mosquitto (SIGSTOP): connections stay open, nothing is answered. Dispose still kills it.</summary>
+    public void Pause() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("mosquitto is not running");
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(5000);
+    }
+
     public void Dispose()
     {
         Stop();

@@ -106,6 +106,30 @@ public sealed class MqttConnectionTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Stop_completes_when_the_broker_hangs_and_the_will_says_offline()
+    {
+        var connection = CreateConnection();
+        await StartAsync(connection);
+        await WaitUntilAsync(() => connection.ConnectedCount >= 1, "first connect");
+
+        // A frozen broker keeps the TCP connection open but never acknowledges: the offline publish must give up.
+        _mosquitto.Pause();
+        try
+        {
+            using var hostDeadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await connection.StopAsync(hostDeadline.Token).WaitAsync(TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            _mosquitto.Resume();
+        }
+
+        Assert.Contains(_logger.Lines, l => l.Contains("Could not say offline", StringComparison.Ordinal));
+        await using var late = await SubscribeAsync(Status);
+        await late.WaitForLatestAsync(Status, "offline");
+    }
+
+    [Fact]
     public async Task Republishes_everything_after_the_broker_restarts_including_values_set_while_it_was_down()
     {
         var connection = CreateConnection();
