@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
@@ -273,9 +274,10 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         };
         client.ApplicationMessageReceivedAsync += OnMessageReceivedAsync;
 
+        var tlsCheck = new TlsCheck();
         try
         {
-            var options = BuildClientOptions(host, port);
+            var options = BuildClientOptions(host, port, tlsCheck);
             using var deadline = new CancellationTokenSource(OperationTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
             MqttClientConnectResult result;
@@ -286,6 +288,11 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException($"no answer within {OperationTimeout.TotalSeconds:0} s", ex);
+            }
+            catch (Exception ex) when (tlsCheck.Failure is not null && !cancellationToken.IsCancellationRequested)
+            {
+                // SslStream only says "rejected by the callback"; say why, so the user knows what to fix.
+                throw new AuthenticationException(tlsCheck.Failure, ex);
             }
 
             if (result.ResultCode != MqttClientConnectResultCode.Success)
@@ -505,7 +512,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         }
     }
 
-    private MqttClientOptions BuildClientOptions(string host, int port)
+    private MqttClientOptions BuildClientOptions(string host, int port, TlsCheck tlsCheck)
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
@@ -536,13 +543,13 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         var tls = _options.Tls;
         if (tls.Enabled && !_options.UsesEmbeddedBroker)
         {
-            builder.WithTlsOptions(o => ConfigureTls(o, tls, host));
+            builder.WithTlsOptions(o => ConfigureTls(o, tls, host, tlsCheck));
         }
 
         return builder.Build();
     }
 
-    private static void ConfigureTls(MqttClientTlsOptionsBuilder tlsBuilder, TlsOptions tls, string host)
+    private static void ConfigureTls(MqttClientTlsOptionsBuilder tlsBuilder, TlsOptions tls, string host, TlsCheck tlsCheck)
     {
         tlsBuilder.UseTls().WithTargetHost(host);
         if (tls.Insecure)
@@ -550,13 +557,28 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             // Only on the user's explicit mqtt.tls.insecure.
             tlsBuilder.WithCertificateValidationHandler(static _ => true);
         }
-        else if (!string.IsNullOrEmpty(tls.CaFile))
+        else
         {
-            // MQTTnet builds the chain with CustomRootTrust over this collection, so only these CAs (not the
-            // system's) can vouch for the broker, and the host name is still checked.
-            var authorities = new X509Certificate2Collection();
-            authorities.ImportFromPemFile(tls.CaFile);
-            tlsBuilder.WithTrustChain(authorities);
+            if (!string.IsNullOrEmpty(tls.CaFile))
+            {
+                // MQTTnet builds the chain with CustomRootTrust over this collection, so only these CAs (not the
+                // system's) can vouch for the broker; the host name is still checked.
+                var authorities = new X509Certificate2Collection();
+                authorities.ImportFromPemFile(tls.CaFile);
+                tlsBuilder.WithTrustChain(authorities);
+            }
+
+            // Same verdict as the default (no policy error at all), but remembers why a certificate failed.
+            tlsBuilder.WithCertificateValidationHandler(args =>
+            {
+                if (args.SslPolicyErrors == SslPolicyErrors.None)
+                {
+                    return true;
+                }
+
+                tlsCheck.Failure = DescribeCertificateProblem(args.SslPolicyErrors, args.Chain, host);
+                return false;
+            });
         }
 
         if (!string.IsNullOrEmpty(tls.ClientCertFile))
@@ -564,6 +586,31 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             var certificate = X509Certificate2.CreateFromPemFile(tls.ClientCertFile, string.IsNullOrEmpty(tls.ClientKeyFile) ? null : tls.ClientKeyFile);
             tlsBuilder.WithClientCertificates(new X509Certificate2Collection(certificate));
         }
+    }
+
+    private static string DescribeCertificateProblem(SslPolicyErrors errors, X509Chain? chain, string host)
+    {
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return "the broker sent no certificate";
+        }
+
+        var problems = new List<string>();
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
+        {
+            // Revocation "unknown" rides along with every untrusted chain; name it only when it is the whole story.
+            var status = chain?.ChainStatus.Select(s => s.Status).Distinct().ToList() ?? [];
+            var main = status.Where(s => s is not (X509ChainStatusFlags.RevocationStatusUnknown or X509ChainStatusFlags.OfflineRevocation)).ToList();
+            status = main.Count > 0 ? main : status;
+            problems.Add($"broker certificate not trusted ({string.Join(", ", status)}); check mqtt.tls.ca_file");
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            problems.Add($"broker certificate is not issued for {host}");
+        }
+
+        return string.Join("; ", problems);
     }
 
     private (string Host, int Port) ResolveBroker()
@@ -636,6 +683,12 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         }
 
         return innermost?.Message ?? "unknown";
+    }
+
+    /// <summary>Why the TLS validation of one connect attempt failed, if it did.</summary>
+    private sealed class TlsCheck
+    {
+        public volatile string? Failure;
     }
 
     /// <summary>One <see cref="ReadRetainedAsync"/> call: its filter and what arrived for it.</summary>

@@ -16,19 +16,30 @@ internal sealed class MosquittoBroker : IDisposable
     private readonly string _configFile;
     private Process? _process;
 
-    private MosquittoBroker(int port)
+    private MosquittoBroker(int port, Func<string, string>? extraConfig)
     {
         Port = port;
-        _directory = Directory.CreateTempSubdirectory("mqttbridge-mosquitto-").FullName;
+        _directory = System.IO.Directory.CreateTempSubdirectory("mqttbridge-mosquitto-").FullName;
         _configFile = Path.Combine(_directory, "mosquitto.conf");
+        if (!OperatingSystem.IsWindows())
+        {
+            // Started as root, mosquitto drops to its own user before loading certificates: let it read them.
+            File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
         File.WriteAllText(_configFile, $"""
-            listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1
+            per_listener_settings false
             allow_anonymous true
             persistence false
             log_dest stdout
+            listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1
 
-            """);
+            """ + extraConfig?.Invoke(_directory));
     }
+
+    /// <summary>The broker's own temporary directory (config, certificates); deleted on dispose.</summary>
+    public string Directory => _directory;
 
     public const string Host = "127.0.0.1";
 
@@ -36,9 +47,10 @@ internal sealed class MosquittoBroker : IDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    public static async Task<MosquittoBroker> StartAsync()
+    /// <param name="extraConfig">More mosquitto.conf lines (e.g. a TLS listener), given the broker's directory.</param>
+    public static async Task<MosquittoBroker> StartAsync(Func<string, string>? extraConfig = null)
     {
-        var broker = new MosquittoBroker(TestPorts.GetFree());
+        var broker = new MosquittoBroker(TestPorts.GetFree(), extraConfig);
         try
         {
             await broker.StartAgainAsync();
@@ -68,9 +80,10 @@ internal sealed class MosquittoBroker : IDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("mosquitto did not start");
         _process = process;
 
-        // Drain its output so it never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Drain its output so it never blocks on a full pipe; keep it for a failed start's message.
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => log.Enqueue(e.Data ?? string.Empty);
+        process.ErrorDataReceived += (_, e) => log.Enqueue(e.Data ?? string.Empty);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -79,7 +92,9 @@ internal sealed class MosquittoBroker : IDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"mosquitto exited with code {process.ExitCode} while starting on port {Port}");
+                process.WaitForExit();
+                throw new InvalidOperationException(
+                    $"mosquitto exited with code {process.ExitCode} while starting on port {Port}:\n{string.Join('\n', log)}");
             }
 
             try
@@ -137,7 +152,7 @@ internal sealed class MosquittoBroker : IDisposable
         Stop();
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            System.IO.Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {
