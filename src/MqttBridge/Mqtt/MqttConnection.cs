@@ -131,6 +131,15 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
 
     public void Publish(string topic, string payload)
     {
+        // Refused here, at the caller: a topic the broker cannot take would otherwise fail every send and look
+        // like a broken connection.
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(payload);
+        if (topic.AsSpan().IndexOfAny('+', '#', '\0') >= 0)
+        {
+            throw new ArgumentException($"'{topic}' is not a topic to publish to (wildcard or NUL)", nameof(topic));
+        }
+
         _store.Set(topic, payload);
         _wake.Writer.TryWrite(true);
     }
