@@ -71,7 +71,9 @@ internal sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
         // (0.0.0.0 or ::) means every address of both families, a specific address only that one.
         var wildcard = Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any);
         var ipv4 = wildcard ? IPAddress.Any : Address.AddressFamily == AddressFamily.InterNetwork ? Address : IPAddress.None;
-        var ipv6 = wildcard ? IPAddress.IPv6Any : Address.AddressFamily == AddressFamily.InterNetworkV6 ? Address : IPAddress.None;
+        // A wildcard also covers IPv6 where the kernel has it; a container without IPv6 must still start.
+        var ipv6 = wildcard ? (Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.None)
+            : Address.AddressFamily == AddressFamily.InterNetworkV6 ? Address : IPAddress.None;
 
         var serverOptions = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()

@@ -105,6 +105,16 @@ public sealed class EmbeddedBrokerTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Addon_bind_to_every_address_serves_loopback_and_logs_the_host_name()
+    {
+        var logger = new TestLogger<EmbeddedBroker>(output);
+        var broker = await StartBrokerAsync(new EmbeddedBrokerOptions { Bind = "0.0.0.0", Port = 0 }, logger);
+
+        await using var client = await TestSubscriber.ConnectAsync("127.0.0.1", broker.Port);
+        Assert.Contains(logger.Lines, l => l.Contains($"listening on 0.0.0.0:{broker.Port}; clients reach it as {Dns.GetHostName()}:{broker.Port}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Connection_uses_the_embedded_broker_and_the_port_it_was_given()
     {
         var embedded = new EmbeddedBrokerOptions { Port = 0, Username = "bridge", Password = "s3cret" };
