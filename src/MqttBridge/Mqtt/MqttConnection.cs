@@ -1,0 +1,736 @@
+using System.Globalization;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MqttBridge.Configuration;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using Polly;
+using Polly.Retry;
+
+namespace MqttBridge.Mqtt;
+
+/// <summary>
+/// The one owner of the MQTT client: connects (and reconnects for ever), keeps <c>&lt;base&gt;/status</c>
+/// right (Last Will <c>offline</c>, <c>online</c> after every connect, <c>offline</c> before a clean stop), and
+/// sends the retained store: changes while connected, everything after a reconnect or a Home Assistant birth.
+/// </summary>
+internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
+{
+    private const string Online = "online";
+    private const string Offline = "offline";
+
+    /// <summary>Bounds every broker operation: a QoS 1 publish on a dead connection otherwise waits for ever.</summary>
+    private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>Home Assistant asks for a random delay so a restart does not make every bridge publish at once.</summary>
+    private static readonly TimeSpan MaxBirthDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>Stop budget (SIGTERM must end the process within 10 s): offline, then DISCONNECT.</summary>
+    private static readonly TimeSpan StopPublishTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan StopDisconnectTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>A broker sends retained messages right after SUBACK; this long without one means it has sent them all.</summary>
+    private static readonly TimeSpan RetainedQuietPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly MqttOptions _options;
+    private readonly EmbeddedBrokerOptions _embedded;
+    private readonly EmbeddedBroker? _broker;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MqttConnection> _logger;
+    private readonly Random _random;
+    private readonly Lock _randomGate = new();
+    private readonly string _statusTopic;
+    private readonly string _homeAssistantStatusTopic;
+    private readonly RetainedStore _store;
+    private readonly ResiliencePipeline _connectPipeline;
+
+    // Capacity one: a wake-up pending is all the sender needs to know; more writes add nothing.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly TaskCompletionSource _firstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _readersGate = new();
+    private readonly List<RetainedReader> _readers = [];
+
+    private volatile IMqttClient? _client;
+    private volatile TaskCompletionSource<string>? _lost;
+    private volatile bool _isConnected;
+    private int _connectedCount;
+    private ITimer? _birthTimer;
+
+    public MqttConnection(
+        MqttOptions options,
+        EmbeddedBrokerOptions embedded,
+        TimeProvider time,
+        ILogger<MqttConnection> logger,
+        EmbeddedBroker? broker = null,
+        Random? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(embedded);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options;
+        _embedded = embedded;
+        _broker = broker;
+        _time = time;
+        _logger = logger;
+        _random = random ?? new Random();
+        _statusTopic = options.BaseTopic.TrimEnd('/') + "/status";
+        _homeAssistantStatusTopic = options.DiscoveryPrefix.TrimEnd('/') + "/status";
+        _store = new RetainedStore(options.DiscoveryPrefix);
+
+        _connectPipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = FirstRetryDelay,
+                MaxDelay = MaxRetryDelay,
+                Randomizer = NextRandom,
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
+                OnRetry = args =>
+                {
+                    _logger.LogWarning(
+                        "MQTT broker {Broker} not reachable ({Reason}); next attempt in {Delay} s",
+                        BrokerEndpoint,
+                        Describe(args.Outcome.Exception),
+                        args.RetryDelay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>True while connected and <c>online</c> has been published.</summary>
+    public bool IsConnected => _isConnected && _client?.IsConnected == true;
+
+    /// <summary>How many times a connection was made and the store sent (1 after the first connect).</summary>
+    public int ConnectedCount => Volatile.Read(ref _connectedCount);
+
+    /// <summary>host:port of the broker, for log lines.</summary>
+    public string BrokerEndpoint
+    {
+        get
+        {
+            var (host, port) = ResolveBroker();
+            return host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+        }
+    }
+
+    public void Publish(string topic, string payload)
+    {
+        // Refused here, at the caller: a topic the broker cannot take would otherwise fail every send and look
+        // like a broken connection.
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(payload);
+        if (topic.AsSpan().IndexOfAny('+', '#', '\0') >= 0)
+        {
+            throw new ArgumentException($"'{topic}' is not a topic to publish to (wildcard or NUL)", nameof(topic));
+        }
+
+        _store.Set(topic, payload);
+        _wake.Writer.TryWrite(true);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> ReadRetainedAsync(string topicFilter, TimeSpan window, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topicFilter);
+        await _firstConnected.Task.WaitAsync(cancellationToken);
+
+        var client = _client ?? throw new MqttClientNotConnectedException();
+        var reader = new RetainedReader(topicFilter);
+        lock (_readersGate)
+        {
+            _readers.Add(reader);
+        }
+
+        try
+        {
+            await SubscribeAsync(client, topicFilter, cancellationToken);
+            var started = _time.GetTimestamp();
+            while (true)
+            {
+                var remaining = window - _time.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                using var quiet = new CancellationTokenSource(remaining < RetainedQuietPeriod ? remaining : RetainedQuietPeriod, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(quiet.Token, cancellationToken);
+                try
+                {
+                    await reader.Arrived.Reader.ReadAsync(linked.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+
+            await UnsubscribeQuietlyAsync(client, topicFilter);
+            return reader.Messages;
+        }
+        finally
+        {
+            lock (_readersGate)
+            {
+                _readers.Remove(reader);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await base.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            await CloseCleanlyAsync();
+        }
+    }
+
+    public override void Dispose()
+    {
+        Interlocked.Exchange(ref _birthTimer, null)?.Dispose();
+        Interlocked.Exchange(ref _client, null)?.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>
+    /// Test hook: drops the connection as a crash would (socket closed, no DISCONNECT), so the broker publishes
+    /// the Last Will. The service then reconnects as after any loss.
+    /// </summary>
+    internal void DropConnectionWithoutDisconnect()
+    {
+        _client?.Dispose();
+        _lost?.TrySetResult("connection dropped");
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var first = true;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!first)
+                {
+                    // After a loss wait before the first attempt too: a broker that drops us at once (another
+                    // client with our id) must not see a tight reconnect loop.
+                    await Task.Delay(FirstRetryDelay, _time, stoppingToken);
+                }
+
+                first = false;
+                var lost = await _connectPipeline.ExecuteAsync(
+                    static (self, ct) => self.ConnectOnceAsync(ct), this, stoppingToken);
+                var reason = await RunConnectedAsync(lost, stoppingToken);
+                _logger.LogWarning("Lost connection to MQTT broker {Broker} ({Reason}); reconnecting", BrokerEndpoint, reason);
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: CloseCleanlyAsync publishes offline on the client that is still connected.
+                break;
+            }
+            catch (Exception ex) when (IsExpectedFault(ex))
+            {
+                _logger.LogWarning("Lost connection to MQTT broker {Broker} ({Reason}); reconnecting", BrokerEndpoint, Describe(ex));
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "MQTT connection to {Broker} failed unexpectedly; reconnecting", BrokerEndpoint);
+            }
+
+            _isConnected = false;
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                Interlocked.Exchange(ref _client, null)?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>One connect attempt. Returns the task that completes (with a reason) when this connection is lost.</summary>
+    private async ValueTask<Task<string>> ConnectOnceAsync(CancellationToken cancellationToken)
+    {
+        var (host, port) = ResolveBroker();
+        var client = new MqttClientFactory().CreateMqttClient();
+
+        // One completion per connection, captured by its own handler: a late event of an old client cannot
+        // end a newer connection. Reconnecting happens in ExecuteAsync, never inside the event (deadlock risk).
+        var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.DisconnectedAsync += e =>
+        {
+            // A 3.1.1 broker cannot send DISCONNECT, so "normal" without an exception means it closed the socket.
+            lost.TrySetResult(
+                e.Exception is not null ? Describe(e.Exception)
+                : e.Reason == MqttClientDisconnectReason.NormalDisconnection ? "closed by the broker"
+                : e.Reason.ToString());
+            return Task.CompletedTask;
+        };
+        client.ApplicationMessageReceivedAsync += OnMessageReceivedAsync;
+
+        var tlsCheck = new TlsCheck();
+        try
+        {
+            var options = BuildClientOptions(host, port, tlsCheck);
+            using var deadline = new CancellationTokenSource(OperationTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+            MqttClientConnectResult result;
+            try
+            {
+                result = await client.ConnectAsync(options, linked.Token);
+            }
+            catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"no answer within {OperationTimeout.TotalSeconds:0} s", ex);
+            }
+            catch (Exception ex) when (tlsCheck.Failure is not null && !cancellationToken.IsCancellationRequested)
+            {
+                // SslStream only says "rejected by the callback"; say why, so the user knows what to fix.
+                throw new AuthenticationException(tlsCheck.Failure, ex);
+            }
+
+            if (result.ResultCode != MqttClientConnectResultCode.Success)
+            {
+                throw new BrokerRefusedException(result.ResultCode);
+            }
+
+            _lost = lost;
+            _client = client;
+            return lost.Task;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The connected phase: the on-connect sequence, then sending changes until the connection is lost.</summary>
+    private async Task<string> RunConnectedAsync(Task<string> lost, CancellationToken cancellationToken)
+    {
+        var client = _client ?? throw new MqttClientNotConnectedException();
+
+        // In this order: availability first, then listen for Home Assistant's birth, then everything we know
+        // (a broker without persistence has lost it all; discovery goes first).
+        await PublishAsync(client, _statusTopic, Online, cancellationToken);
+        await SubscribeAsync(client, _homeAssistantStatusTopic, cancellationToken);
+        _store.MarkAllDirty();
+        await FlushAsync(client, cancellationToken);
+
+        _isConnected = true;
+        Interlocked.Increment(ref _connectedCount);
+        _firstConnected.TrySetResult();
+        _logger.LogInformation("Connected to MQTT broker {Broker}; sent online and {Count} retained topic(s)", BrokerEndpoint, _store.Count);
+
+        while (true)
+        {
+            await FlushAsync(client, cancellationToken);
+            var wake = _wake.Reader.WaitToReadAsync(cancellationToken).AsTask();
+            await Task.WhenAny(wake, lost);
+            if (lost.IsCompleted)
+            {
+                return await lost;
+            }
+
+            await wake;
+            _wake.Reader.TryRead(out _);
+        }
+    }
+
+    private async Task FlushAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
+        foreach (var topic in _store.DirtyInSendOrder())
+        {
+            if (!_store.TryTake(topic, out var payload))
+            {
+                continue;
+            }
+
+            try
+            {
+                await PublishAsync(client, topic, payload, cancellationToken);
+            }
+            catch
+            {
+                _store.SendFailed(topic);
+                throw;
+            }
+
+            _store.Sent(topic, payload);
+        }
+    }
+
+    private async Task PublishAsync(IMqttClient client, string topic, string payload, CancellationToken cancellationToken)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithRetainFlag()
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+
+        using var deadline = new CancellationTokenSource(OperationTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        MqttClientPublishResult result;
+        try
+        {
+            result = await client.PublishAsync(message, linked.Token);
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no acknowledgement for {topic} within {OperationTimeout.TotalSeconds:0} s", ex);
+        }
+
+        if (!result.IsSuccess)
+        {
+            _logger.LogWarning("MQTT broker {Broker} did not accept {Topic} ({Reason})", BrokerEndpoint, topic, result.ReasonCode);
+        }
+    }
+
+    private async Task SubscribeAsync(IMqttClient client, string topicFilter, CancellationToken cancellationToken)
+    {
+        var options = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(topicFilter).WithAtLeastOnceQoS())
+            .Build();
+        using var deadline = new CancellationTokenSource(OperationTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        try
+        {
+            var result = await client.SubscribeAsync(options, linked.Token);
+            foreach (var item in result.Items)
+            {
+                if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+                {
+                    _logger.LogWarning("MQTT broker {Broker} refused subscription to {Topic} ({Reason})", BrokerEndpoint, topicFilter, item.ResultCode);
+                }
+            }
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no acknowledgement for subscribing {topicFilter} within {OperationTimeout.TotalSeconds:0} s", ex);
+        }
+    }
+
+    private async Task UnsubscribeQuietlyAsync(IMqttClient client, string topicFilter)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(OperationTimeout, _time);
+            await client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(topicFilter).Build(), deadline.Token);
+        }
+        catch (Exception ex) when (IsExpectedFault(ex))
+        {
+            // A lost connection drops the subscription anyway.
+            _logger.LogDebug("Unsubscribe from {Topic} failed ({Reason})", topicFilter, Describe(ex));
+        }
+    }
+
+    /// <summary>Kept short: MQTTnet runs message handlers one at a time, so only hand work on.</summary>
+    private Task OnMessageReceivedAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        var payload = message.ConvertPayloadToString() ?? string.Empty;
+
+        // A retained "online" delivered on subscribe is an old birth, already answered by the on-connect resend.
+        if (!message.Retain
+            && string.Equals(message.Topic, _homeAssistantStatusTopic, StringComparison.Ordinal)
+            && string.Equals(payload, Online, StringComparison.Ordinal))
+        {
+            ScheduleBirthResend();
+        }
+
+        if (message.Retain && payload.Length > 0)
+        {
+            lock (_readersGate)
+            {
+                foreach (var reader in _readers)
+                {
+                    reader.Offer(message.Topic, payload);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void ScheduleBirthResend()
+    {
+        var delay = TimeSpan.FromMilliseconds(NextRandom() * MaxBirthDelay.TotalMilliseconds);
+        _logger.LogInformation("Home Assistant is online; sending discovery and states again in {Delay} s", delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
+        var timer = _time.CreateTimer(static state => ((MqttConnection)state!).ResendAll(), this, delay, Timeout.InfiniteTimeSpan);
+        Interlocked.Exchange(ref _birthTimer, timer)?.Dispose();
+    }
+
+    private void ResendAll()
+    {
+        _store.MarkAllDirty();
+        _wake.Writer.TryWrite(true);
+    }
+
+    private async Task CloseCleanlyAsync()
+    {
+        Interlocked.Exchange(ref _birthTimer, null)?.Dispose();
+        var client = Interlocked.Exchange(ref _client, null);
+        _isConnected = false;
+        if (client is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (client.IsConnected)
+            {
+                // Own deadlines: the stopping token is already cancelled, and a publish cancelled mid-flight can
+                // leave the next one hanging on a dead connection.
+                using (var deadline = new CancellationTokenSource(StopPublishTimeout, _time))
+                {
+                    await PublishAsync(client, _statusTopic, Offline, deadline.Token);
+                }
+
+                using (var deadline = new CancellationTokenSource(StopDisconnectTimeout, _time))
+                {
+                    await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), deadline.Token);
+                }
+
+                _logger.LogInformation("Published {Topic} = offline and disconnected from MQTT broker {Broker}", _statusTopic, BrokerEndpoint);
+            }
+        }
+        catch (Exception ex) when (IsExpectedFault(ex))
+        {
+            _logger.LogWarning("Could not say offline to MQTT broker {Broker} ({Reason}); its Last Will will", BrokerEndpoint, Describe(ex));
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    private MqttClientOptions BuildClientOptions(string host, int port, TlsCheck tlsCheck)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(host, port)
+            .WithClientId(_options.ClientId)
+            .WithProtocolVersion(MqttProtocolVersion.V311)
+            .WithCleanSession()
+            .WithKeepAlivePeriod(KeepAlive)
+            .WithTimeout(OperationTimeout)
+            .WithWillTopic(_statusTopic)
+            .WithWillPayload(Offline)
+            .WithWillRetain()
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+
+        // The embedded broker checks its own embedded_broker credentials; use them unless mqtt.* sets some.
+        var username = _options.Username;
+        var password = _options.Password;
+        if (_options.UsesEmbeddedBroker && string.IsNullOrEmpty(username) && string.IsNullOrEmpty(password))
+        {
+            username = _embedded.Username;
+            password = _embedded.Password;
+        }
+
+        if (!string.IsNullOrEmpty(username) || !string.IsNullOrEmpty(password))
+        {
+            builder.WithCredentials(username ?? string.Empty, password ?? string.Empty);
+        }
+
+        var tls = _options.Tls;
+        if (tls.Enabled && !_options.UsesEmbeddedBroker)
+        {
+            builder.WithTlsOptions(o => ConfigureTls(o, tls, host, tlsCheck));
+        }
+
+        return builder.Build();
+    }
+
+    private static void ConfigureTls(MqttClientTlsOptionsBuilder tlsBuilder, TlsOptions tls, string host, TlsCheck tlsCheck)
+    {
+        tlsBuilder.UseTls().WithTargetHost(host);
+        if (tls.Insecure)
+        {
+            // Only on the user's explicit mqtt.tls.insecure.
+            tlsBuilder.WithCertificateValidationHandler(static _ => true);
+        }
+        else
+        {
+            if (!string.IsNullOrEmpty(tls.CaFile))
+            {
+                // MQTTnet builds the chain with CustomRootTrust over this collection, so only these CAs (not the
+                // system's) can vouch for the broker; the host name is still checked.
+                var authorities = new X509Certificate2Collection();
+                authorities.ImportFromPemFile(tls.CaFile);
+                tlsBuilder.WithTrustChain(authorities);
+            }
+
+            // Same verdict as the default (no policy error at all), but remembers why a certificate failed.
+            tlsBuilder.WithCertificateValidationHandler(args =>
+            {
+                if (args.SslPolicyErrors == SslPolicyErrors.None)
+                {
+                    return true;
+                }
+
+                tlsCheck.Failure = DescribeCertificateProblem(args.SslPolicyErrors, args.Chain, host);
+                return false;
+            });
+        }
+
+        if (!string.IsNullOrEmpty(tls.ClientCertFile))
+        {
+            var certificate = X509Certificate2.CreateFromPemFile(tls.ClientCertFile, string.IsNullOrEmpty(tls.ClientKeyFile) ? null : tls.ClientKeyFile);
+            tlsBuilder.WithClientCertificates(new X509Certificate2Collection(certificate));
+        }
+    }
+
+    private static string DescribeCertificateProblem(SslPolicyErrors errors, X509Chain? chain, string host)
+    {
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return "the broker sent no certificate";
+        }
+
+        var problems = new List<string>();
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
+        {
+            // Revocation "unknown" rides along with every untrusted chain; name it only when it is the whole story.
+            var status = chain?.ChainStatus.Select(s => s.Status).Distinct().ToList() ?? [];
+            var main = status.Where(s => s is not (X509ChainStatusFlags.RevocationStatusUnknown or X509ChainStatusFlags.OfflineRevocation)).ToList();
+            status = main.Count > 0 ? main : status;
+            problems.Add($"broker certificate not trusted ({string.Join(", ", status)}); check mqtt.tls.ca_file");
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            problems.Add($"broker certificate is not issued for {host}");
+        }
+
+        return string.Join("; ", problems);
+    }
+
+    private (string Host, int Port) ResolveBroker()
+    {
+        if (!_options.UsesEmbeddedBroker)
+        {
+            return (_options.Host!.Trim(), _options.Port);
+        }
+
+        if (_broker is not null)
+        {
+            return (_broker.ClientAddress.ToString(), _broker.Port);
+        }
+
+        var bind = _embedded.Bind.Trim();
+        var host = bind is "" or "0.0.0.0" or "::" ? "127.0.0.1" : bind;
+        return (host, _embedded.Port);
+    }
+
+    private double NextRandom()
+    {
+        lock (_randomGate)
+        {
+            return _random.NextDouble();
+        }
+    }
+
+    private static bool IsExpectedFault(Exception ex) => ex is MqttCommunicationException
+        or SocketException
+        or IOException
+        or TimeoutException
+        or OperationCanceledException
+        or ObjectDisposedException
+        or AuthenticationException
+        or CryptographicException
+        or BrokerRefusedException;
+
+    /// <summary>One line for a log: what went wrong, in the user's words, never a stack trace.</summary>
+    internal static string Describe(Exception? exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            switch (ex)
+            {
+                case BrokerRefusedException refused:
+                    return refused.Message;
+                case SocketException socket:
+                    return socket.SocketErrorCode switch
+                    {
+                        SocketError.ConnectionRefused => "connection refused",
+                        SocketError.HostNotFound or SocketError.NoData => "host not found",
+                        SocketError.TimedOut => "timed out",
+                        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "network unreachable",
+                        SocketError.ConnectionReset => "connection reset",
+                        _ => socket.Message,
+                    };
+                case AuthenticationException auth:
+                    return "TLS handshake failed: " + auth.Message;
+                case TimeoutException timeout:
+                    return timeout.Message;
+                case FileNotFoundException or DirectoryNotFoundException or CryptographicException:
+                    return "TLS files: " + ex.Message;
+            }
+        }
+
+        var innermost = exception;
+        while (innermost?.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+
+        return innermost?.Message ?? "unknown";
+    }
+
+    /// <summary>Why the TLS validation of one connect attempt failed, if it did.</summary>
+    private sealed class TlsCheck
+    {
+        public volatile string? Failure;
+    }
+
+    /// <summary>One <see cref="ReadRetainedAsync"/> call: its filter and what arrived for it.</summary>
+    private sealed class RetainedReader(string filter)
+    {
+        private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
+
+        public Channel<bool> Arrived { get; } = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+        public IReadOnlyDictionary<string, string> Messages
+        {
+            get
+            {
+                lock (_messages)
+                {
+                    return new Dictionary<string, string>(_messages, StringComparer.Ordinal);
+                }
+            }
+        }
+
+        public void Offer(string topic, string payload)
+        {
+            if (MqttTopicFilterComparer.Compare(topic, filter) != MqttTopicFilterCompareResult.IsMatch)
+            {
+                return;
+            }
+
+            lock (_messages)
+            {
+                _messages[topic] = payload;
+            }
+
+            Arrived.Writer.TryWrite(true);
+        }
+    }
+}

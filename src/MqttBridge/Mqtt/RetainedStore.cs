@@ -1,0 +1,143 @@
+namespace MqttBridge.Mqtt;
+
+/// <summary>
+/// The latest payload per retained topic, and which of them still have to go to the broker. Pure and thread-safe:
+/// producers call <see cref="Set"/> from anywhere, one sender takes dirty topics in send order. Only the latest
+/// value of a topic is kept, so a long outage replays current values, not stale intermediate ones.
+/// </summary>
+internal sealed class RetainedStore
+{
+    private readonly Lock _gate = new();
+    private readonly string _discoveryPrefix;
+    private readonly Dictionary<string, string> _latest = new(StringComparer.Ordinal);
+
+    // topic -> order in which it became dirty; a topic set again keeps its place.
+    private readonly Dictionary<string, long> _dirty = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    public RetainedStore(string discoveryPrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(discoveryPrefix);
+        _discoveryPrefix = discoveryPrefix.TrimEnd('/') + "/";
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _latest.Count;
+            }
+        }
+    }
+
+    public bool HasDirty
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dirty.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>Records <paramref name="payload"/> as the topic's value to send. Empty clears the topic.</summary>
+    public void Set(string topic, string payload)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(payload);
+        lock (_gate)
+        {
+            _latest[topic] = payload;
+            MarkDirtyLocked(topic);
+        }
+    }
+
+    /// <summary>Everything known must be sent again: after a reconnect or Home Assistant's birth message.</summary>
+    public void MarkAllDirty()
+    {
+        lock (_gate)
+        {
+            foreach (var topic in _latest.Keys)
+            {
+                MarkDirtyLocked(topic);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Dirty topics in the order they should go out: discovery configs first (Home Assistant must know an
+    /// entity before its state means anything), then the rest in the order they changed.
+    /// </summary>
+    public IReadOnlyList<string> DirtyInSendOrder()
+    {
+        lock (_gate)
+        {
+            return _dirty
+                .OrderBy(d => IsDiscovery(d.Key) ? 0 : 1)
+                .ThenBy(d => d.Value)
+                .Select(d => d.Key)
+                .ToList();
+        }
+    }
+
+    /// <summary>Takes a dirty topic for sending; false when it is no longer dirty.</summary>
+    public bool TryTake(string topic, out string payload)
+    {
+        lock (_gate)
+        {
+            if (_dirty.Remove(topic) && _latest.TryGetValue(topic, out var value))
+            {
+                payload = value;
+                return true;
+            }
+
+            payload = string.Empty;
+            return false;
+        }
+    }
+
+    /// <summary>The broker has <paramref name="payload"/>. A sent clear is forgotten unless the topic was set again meanwhile.</summary>
+    public void Sent(string topic, string payload)
+    {
+        lock (_gate)
+        {
+            if (payload.Length == 0 && !_dirty.ContainsKey(topic) && _latest.TryGetValue(topic, out var value) && value.Length == 0)
+            {
+                _latest.Remove(topic);
+            }
+        }
+    }
+
+    /// <summary>A send failed: the topic goes back to the dirty set (it keeps its old place if set again meanwhile).</summary>
+    public void SendFailed(string topic)
+    {
+        lock (_gate)
+        {
+            if (_latest.ContainsKey(topic))
+            {
+                MarkDirtyLocked(topic);
+            }
+        }
+    }
+
+    public IReadOnlyDictionary<string, string> Snapshot()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, string>(_latest, StringComparer.Ordinal);
+        }
+    }
+
+    private bool IsDiscovery(string topic) => topic.StartsWith(_discoveryPrefix, StringComparison.Ordinal);
+
+    private void MarkDirtyLocked(string topic)
+    {
+        if (!_dirty.ContainsKey(topic))
+        {
+            _dirty[topic] = _sequence++;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using MqttBridge.Mqtt;
+
+namespace MqttBridge.Tests.Mqtt;
+
+public sealed class RetainedStoreTests
+{
+    [Fact]
+    public void Keeps_only_the_latest_payload_per_topic()
+    {
+        var store = new RetainedStore("homeassistant");
+        store.Set("mqttbridge/home/grid_price", "1.00");
+        store.Set("mqttbridge/home/grid_price", "2.00");
+
+        var dirty = store.DirtyInSendOrder();
+
+        Assert.Equal(["mqttbridge/home/grid_price"], dirty);
+        Assert.True(store.TryTake("mqttbridge/home/grid_price", out var payload));
+        Assert.Equal("2.00", payload);
+        Assert.False(store.HasDirty);
+    }
+
+    [Fact]
+    public void Sends_discovery_before_states_then_in_order_of_change()
+    {
+        var store = new RetainedStore("homeassistant");
+        store.Set("mqttbridge/home/price_level", "cheap");
+        store.Set("homeassistant/device/mqttbridge_home/config", "{}");
+        store.Set("mqttbridge/home/grid_price", "0.35");
+        store.Set("homeassistant/device/mqttbridge_cabin/config", "{}");
+
+        Assert.Equal(
+            [
+                "homeassistant/device/mqttbridge_home/config",
+                "homeassistant/device/mqttbridge_cabin/config",
+                "mqttbridge/home/price_level",
+                "mqttbridge/home/grid_price",
+            ],
+            store.DirtyInSendOrder());
+    }
+
+    [Fact]
+    public void A_sent_clear_is_forgotten_and_not_sent_again_after_reconnect()
+    {
+        var store = new RetainedStore("homeassistant");
+        store.Set("homeassistant/device/mqttbridge_old/config", string.Empty);
+        store.Set("mqttbridge/home/grid_price", "0.35");
+        foreach (var topic in store.DirtyInSendOrder())
+        {
+            Assert.True(store.TryTake(topic, out var payload));
+            store.Sent(topic, payload);
+        }
+
+        store.MarkAllDirty();
+
+        Assert.Equal(["mqttbridge/home/grid_price"], store.DirtyInSendOrder());
+    }
+
+    [Fact]
+    public void A_clear_that_was_set_again_while_sending_is_kept()
+    {
+        var store = new RetainedStore("homeassistant");
+        store.Set("mqttbridge/home/grid_price", string.Empty);
+        Assert.True(store.TryTake("mqttbridge/home/grid_price", out var payload));
+        store.Set("mqttbridge/home/grid_price", "0.40");
+        store.Sent("mqttbridge/home/grid_price", payload);
+
+        Assert.True(store.TryTake("mqttbridge/home/grid_price", out var next));
+        Assert.Equal("0.40", next);
+    }
+
+    [Fact]
+    public void A_failed_send_makes_the_topic_dirty_again()
+    {
+        var store = new RetainedStore("homeassistant");
+        store.Set("mqttbridge/home/grid_price", "0.35");
+        Assert.True(store.TryTake("mqttbridge/home/grid_price", out _));
+
+        store.SendFailed("mqttbridge/home/grid_price");
+
+        Assert.Equal(["mqttbridge/home/grid_price"], store.DirtyInSendOrder());
+    }
+
+    [Fact]
+    public void Does_not_count_a_prefix_lookalike_as_discovery()
+    {
+        var store = new RetainedStore("homeassistant");
+        store.Set("mqttbridge/home/grid_price", "0.35");
+        store.Set("homeassistant_other/x/config", "{}");
+
+        Assert.Equal(["mqttbridge/home/grid_price", "homeassistant_other/x/config"], store.DirtyInSendOrder());
+    }
+}
