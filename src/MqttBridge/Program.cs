@@ -45,19 +45,8 @@ if (cli.Command == CliCommand.CheckConfig)
     return 0;
 }
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
-builder.Logging.ClearProviders()
-    .AddSimpleConsole(o =>
-    {
-        // Plain single lines: the add-on log tab, journald and docker logs show them as they are.
-        o.SingleLine = true;
-        o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-        o.ColorBehavior = LoggerColorBehavior.Disabled;
-    })
-    .SetMinimumLevel(LogLevel.Information)
-    .AddFilter("Microsoft", LogLevel.Warning);
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
-
+using var loggers = LoggerFactory.Create(PlainConsole);
+var log = loggers.CreateLogger("MqttBridge");
 var time = TimeProvider.System;
 var topics = new Topics(options.Mqtt.BaseTopic, options.Mqtt.DiscoveryPrefix);
 var runtimes = options.Sites.Select(site =>
@@ -65,40 +54,58 @@ var runtimes = options.Sites.Select(site =>
     var zone = TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone);
     return new SiteRuntime(site, zone, SourceFactory.CreateTariff(site, zone), SourceFactory.CreateMeter(site, zone));
 }).ToList();
-
-builder.Services.AddSingleton(time);
-if (options.Mqtt.UsesEmbeddedBroker)
-{
-    // Registered first: hosted services start in order, so the broker listens before the client connects.
-    builder.Services.AddSingleton(sp => new EmbeddedBroker(options.EmbeddedBroker, sp.GetRequiredService<ILogger<EmbeddedBroker>>()));
-    builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
-}
-
-builder.Services.AddSingleton(sp => new MqttConnection(
-    options.Mqtt,
-    options.EmbeddedBroker,
-    time,
-    sp.GetRequiredService<ILogger<MqttConnection>>(),
-    sp.GetService<EmbeddedBroker>()));
-builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
-builder.Services.AddHostedService(sp => new BridgeService(
-    runtimes, sp.GetRequiredService<MqttConnection>(), topics, time, sp.GetRequiredService<ILogger<BridgeService>>(), version));
-
-using var host = builder.Build();
-var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MqttBridge");
 log.LogInformation(
     "MqttBridge {Version} starting with {Config}: {Sites} site(s), broker {Broker}",
     version,
     cli.ConfigPath,
     runtimes.Count,
     options.Mqtt.UsesEmbeddedBroker ? $"embedded on {options.EmbeddedBroker.Bind}:{options.EmbeddedBroker.Port}" : $"{options.Mqtt.Host}:{options.Mqtt.Port}");
+
+// The embedded broker lives outside the host: it listens before the client connects, a busy port ends the
+// process with one clear line (exit 1), and it outlives the connection's final "offline".
+await using var broker = options.Mqtt.UsesEmbeddedBroker ? new EmbeddedBroker(options.EmbeddedBroker, loggers.CreateLogger<EmbeddedBroker>()) : null;
 try
 {
-    await host.RunAsync();
-    return 0;
+    if (broker is not null)
+    {
+        await broker.StartAsync(CancellationToken.None);
+    }
 }
 catch (BrokerStartException ex)
 {
     log.LogCritical("{Reason}", ex.Message);
     return 1;
 }
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
+PlainConsole(builder.Logging);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
+builder.Services.AddSingleton(time);
+builder.Services.AddSingleton(sp => new MqttConnection(options.Mqtt, options.EmbeddedBroker, time, sp.GetRequiredService<ILogger<MqttConnection>>(), broker));
+builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
+builder.Services.AddHostedService(sp => new BridgeService(
+    runtimes, sp.GetRequiredService<MqttConnection>(), topics, time, sp.GetRequiredService<ILogger<BridgeService>>(), version));
+
+using (var host = builder.Build())
+{
+    // Hosted services stop in reverse order: the bridge loop first, then the connection publishes "offline".
+    await host.RunAsync();
+}
+
+if (broker is not null)
+{
+    await broker.StopAsync(CancellationToken.None);
+}
+
+return 0;
+
+// Plain single lines: the add-on log tab, journald and docker logs show them as they are.
+static void PlainConsole(ILoggingBuilder logging) => logging.ClearProviders()
+    .AddSimpleConsole(o =>
+    {
+        o.SingleLine = true;
+        o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+        o.ColorBehavior = LoggerColorBehavior.Disabled;
+    })
+    .SetMinimumLevel(LogLevel.Information)
+    .AddFilter("Microsoft", LogLevel.Warning);

@@ -116,10 +116,10 @@ internal sealed partial class BridgeProcess : IDisposable
 
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = TimeProvider.System.GetUtcNow() + timeout;
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
-            if (DateTime.UtcNow > deadline || _process.HasExited)
+            if (TimeProvider.System.GetUtcNow() > deadline || _process.HasExited)
             {
                 throw new TimeoutException($"'{text}' not seen in the bridge's output:\n{Output}");
             }

@@ -40,7 +40,8 @@ internal static class MosquittoSub
         }
 
         var error = await stderr;
-        if (messages.Count == 0 && error.Length > 0)
+        // -W ends every read with "Timed out"; anything else (connection refused, …) is a real error.
+        if (messages.Count == 0 && error.Trim().Length > 0 && error.Trim() != "Timed out")
         {
             throw new InvalidOperationException($"mosquitto_sub on port {port}: {error}");
         }
@@ -51,9 +52,9 @@ internal static class MosquittoSub
     /// <summary>Polls until <paramref name="condition"/> holds on the retained messages (generous deadline; not a timing assertion).</summary>
     public static async Task<Dictionary<string, string>> WaitUntilAsync(int port, Func<Dictionary<string, string>, bool> condition, TimeSpan timeout, params string[] filters)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = TimeProvider.System.GetUtcNow() + timeout;
         Dictionary<string, string> last = [];
-        while (DateTime.UtcNow < deadline)
+        while (TimeProvider.System.GetUtcNow() < deadline)
         {
             try
             {

@@ -68,7 +68,7 @@ internal static class TariffExamples
             new() { Name = "Winter højlast", Months = DanishWinter, Price = 0.3883m },
             new() { Name = "Summer spidslast", Hours = "17-21", Months = DanishSummer, Price = 0.5048m },
             new() { Name = "Summer lavlast", Hours = "00-06", Months = DanishSummer, Price = 0.1294m },
-            new() { Name = "Summer højlast", Months = DanishSummer, Price = 0.1941m },
+            new() { Name = "Summer højlast", Price = 0.1941m },
         ],
     };
 
