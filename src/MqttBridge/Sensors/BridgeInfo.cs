@@ -17,6 +17,6 @@ internal static class BridgeInfo
                 s.LastGoodFetch is { } good ? Format.Timestamp(good, view.Zone) : null,
                 s.NextAttempt is { } next ? Format.Timestamp(next, view.Zone) : null,
                 s.LastError))])).ToList();
-        return JsonSerializer.Serialize(new BridgeInfoDocument(version, list), PublishedJsonContext.Default.BridgeInfoDocument);
+        return JsonSerializer.Serialize(new BridgeInfoDocument(version, list), PublishedJsonContext.Relaxed.BridgeInfoDocument);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace MqttBridge.Sensors;
@@ -81,4 +83,18 @@ internal sealed record BridgeInfoSource(string Role, string Type, string? LastGo
 [JsonSerializable(typeof(PricesDocument))]
 [JsonSerializable(typeof(List<EvccRate>))]
 [JsonSerializable(typeof(BridgeInfoDocument))]
-internal sealed partial class PublishedJsonContext : JsonSerializerContext;
+internal sealed partial class PublishedJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context to publish with: '+' in offsets and non-ASCII site names stay readable ("+01:00", "Hytta på fjellet")
+    /// instead of \u002B escapes. MQTT payloads are never embedded in HTML, so the relaxed encoder is safe here.
+    /// </summary>
+    public static PublishedJsonContext Relaxed => RelaxedHolder.Instance;
+
+    // A holder class, so the instance is built on first use, after the generated Default exists (field
+    // initialisers across partial files run in no guaranteed order).
+    private static class RelaxedHolder
+    {
+        public static readonly PublishedJsonContext Instance = new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+}

@@ -64,7 +64,7 @@ internal static class SiteSensors
                     source?.LastGoodFetch is { } good ? Format.Timestamp(good, view.Zone) : null,
                     source?.NextAttempt is { } next ? Format.Timestamp(next, view.Zone) : null,
                     source?.LastError),
-                PublishedJsonContext.Default.SourceProblemAttributes));
+                PublishedJsonContext.Relaxed.SourceProblemAttributes));
         }
     }
 
@@ -117,7 +117,7 @@ internal static class SiteSensors
             new DiscoveryOrigin(Manufacturer, version),
             topics.Status,
             components);
-        return JsonSerializer.Serialize(document, PublishedJsonContext.Default.DiscoveryDocument);
+        return JsonSerializer.Serialize(document, PublishedJsonContext.Relaxed.DiscoveryDocument);
     }
 
     private static string Model(SiteView view)

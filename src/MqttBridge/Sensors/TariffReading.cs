@@ -73,7 +73,7 @@ internal sealed class TariffReading
             TomorrowValid,
             [.. TodaySlots.Select(Raw)],
             [.. TomorrowSlots.Select(Raw)]);
-        return JsonSerializer.Serialize(attributes, PublishedJsonContext.Default.GridPriceAttributes);
+        return JsonSerializer.Serialize(attributes, PublishedJsonContext.Relaxed.GridPriceAttributes);
     }
 
     public string NextHourAttributes()
@@ -81,7 +81,7 @@ internal sealed class TariffReading
         var slot = _curve.At(NextHourStart);
         var level = slot is null ? null : (slot.Level ?? LevelByDay(slot)).ToOption();
         var attributes = new NextHourAttributes(Format.Timestamp(NextHourStart, _zone), Format.Timestamp(NextHourStart.AddHours(1), _zone), level);
-        return JsonSerializer.Serialize(attributes, PublishedJsonContext.Default.NextHourAttributes);
+        return JsonSerializer.Serialize(attributes, PublishedJsonContext.Relaxed.NextHourAttributes);
     }
 
     /// <summary>Every known slot, full precision, for flows and planners.</summary>
@@ -90,7 +90,7 @@ internal sealed class TariffReading
         var slots = _curve.Slots
             .Select(s => new PublishedSlot(Format.Timestamp(s.Start, _zone), Format.Timestamp(s.End, _zone), Format.Rounded(s.Price), (s.Level ?? LevelByDay(s)).ToOption()))
             .ToList();
-        return JsonSerializer.Serialize(new PricesDocument(_curve.Currency, slots), PublishedJsonContext.Default.PricesDocument);
+        return JsonSerializer.Serialize(new PricesDocument(_curve.Currency, slots), PublishedJsonContext.Relaxed.PricesDocument);
     }
 
     /// <summary>From the current slot on, the array evcc's <c>custom</c> tariff reads as its forecast.</summary>
@@ -100,7 +100,7 @@ internal sealed class TariffReading
             .Where(s => s.End > _now)
             .Select(s => new EvccRate(Format.Timestamp(s.Start, _zone), Format.Timestamp(s.End, _zone), Format.Rounded(s.Price)))
             .ToList();
-        return JsonSerializer.Serialize(rates, PublishedJsonContext.Default.ListEvccRate);
+        return JsonSerializer.Serialize(rates, PublishedJsonContext.Relaxed.ListEvccRate);
     }
 
     private RawPrice Raw(PriceSlot slot) => new(Format.Timestamp(slot.Start, _zone), Format.Rounded(slot.Price));

@@ -146,6 +146,8 @@ public sealed class SiteSensorsTests
         var curve = Days(new DateOnly(2026, 11, 23), 2, 60, ClockPrice);
         var messages = Render(curve, Local(2026, 11, 23, 10, 20));
 
+        // Readable for Node-RED users and MQTT explorers: offsets are not escaped as \u002B.
+        Assert.Contains("\"start\":\"2026-11-23T00:00:00+01:00\"", messages["mqttbridge/home/prices"], StringComparison.Ordinal);
         using var prices = JsonDocument.Parse(messages["mqttbridge/home/prices"]);
         Assert.Equal("NOK", prices.RootElement.GetProperty("currency").GetString());
         var slots = prices.RootElement.GetProperty("slots");
