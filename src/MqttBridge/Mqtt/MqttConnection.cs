@@ -287,16 +287,10 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         try
         {
             var options = BuildClientOptions(host, port, tlsCheck);
-            using var deadline = new CancellationTokenSource(OperationTimeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
             MqttClientConnectResult result;
             try
             {
-                result = await client.ConnectAsync(options, linked.Token);
-            }
-            catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"no answer within {OperationTimeout.TotalSeconds:0} s", ex);
+                result = await WithDeadlineAsync(ct => client.ConnectAsync(options, ct), "no answer", cancellationToken);
             }
             catch (Exception ex) when (tlsCheck.Failure is not null && !cancellationToken.IsCancellationRequested)
             {
@@ -384,17 +378,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
 
-        using var deadline = new CancellationTokenSource(OperationTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        MqttClientPublishResult result;
-        try
-        {
-            result = await client.PublishAsync(message, linked.Token);
-        }
-        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"no acknowledgement for {topic} within {OperationTimeout.TotalSeconds:0} s", ex);
-        }
+        var result = await WithDeadlineAsync(ct => client.PublishAsync(message, ct), $"no acknowledgement for {topic}", cancellationToken);
 
         if (!result.IsSuccess)
         {
@@ -407,22 +391,31 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         var options = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic(topicFilter).WithAtLeastOnceQoS())
             .Build();
+        var result = await WithDeadlineAsync(ct => client.SubscribeAsync(options, ct), $"no acknowledgement for subscribing {topicFilter}", cancellationToken);
+        foreach (var item in result.Items)
+        {
+            if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                _logger.LogWarning("MQTT broker {Broker} refused subscription to {Topic} ({Reason})", BrokerEndpoint, topicFilter, item.ResultCode);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one client operation with its own deadline: MQTTnet's timeout does not bound a QoS 1 publish, so a dead
+    /// connection would otherwise stall the sender. A missed deadline becomes a <see cref="TimeoutException"/>.
+    /// </summary>
+    private async Task<T> WithDeadlineAsync<T>(Func<CancellationToken, Task<T>> operation, string what, CancellationToken cancellationToken)
+    {
         using var deadline = new CancellationTokenSource(OperationTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
-            var result = await client.SubscribeAsync(options, linked.Token);
-            foreach (var item in result.Items)
-            {
-                if (item.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2)
-                {
-                    _logger.LogWarning("MQTT broker {Broker} refused subscription to {Topic} ({Reason})", BrokerEndpoint, topicFilter, item.ResultCode);
-                }
-            }
+            return await operation(linked.Token);
         }
-        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"no acknowledgement for subscribing {topicFilter} within {OperationTimeout.TotalSeconds:0} s", ex);
+            throw new TimeoutException($"{what} within {OperationTimeout.TotalSeconds:0} s", ex);
         }
     }
 

@@ -27,20 +27,7 @@ public sealed class BridgeEndToEndTests
         "mqttbridge/bridge/info",
     ];
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MqttBridge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MqttBridge.sln not found");
-    }
-
-    private static string DefaultConfig => File.ReadAllText(Path.Combine(RepoRoot(), "config", "mqttbridge.yaml"));
+    private static string DefaultConfig => File.ReadAllText(Path.Combine(RepoPaths.Root, "config", "mqttbridge.yaml"));
 
     private static string ExternalBrokerConfig(int port) => DefaultConfig.Replace("host: \"\"", $"host: 127.0.0.1\n  # test broker\n", StringComparison.Ordinal)
         .Replace("  port: 1883\n  base_topic", $"  port: {port.ToString(CultureInfo.InvariantCulture)}\n  base_topic", StringComparison.Ordinal);
@@ -50,7 +37,7 @@ public sealed class BridgeEndToEndTests
     /// <summary>What the default tariff says for now, computed independently of the running bridge.</summary>
     private static (string Price, string Level) ExpectedNow()
     {
-        var options = ConfigLoader.Load(Path.Combine(RepoRoot(), "config", "mqttbridge.yaml"), new Dictionary<string, string?>()).Options!;
+        var options = ConfigLoader.Load(Path.Combine(RepoPaths.Root, "config", "mqttbridge.yaml"), new Dictionary<string, string?>()).Options!;
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
         var now = TimeProvider.System.GetUtcNow();
         var slot = new StaticTariff(options.Sites[0].Tariff!.Static!, zone).CurveFor(LocalDay.Of(now, zone)).At(now)!;
@@ -196,7 +183,7 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task Check_config_accepts_the_shipped_default_and_examples()
     {
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "config"), "*.yaml", SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "config"), "*.yaml", SearchOption.AllDirectories))
         {
             var (code, output) = await BridgeProcess.RunAsync(null, null, "check-config", "--config", file);
             Assert.True(code == 0, $"{file}: {output}");
@@ -218,7 +205,7 @@ public sealed class BridgeEndToEndTests
     /// <summary>Runs the shared hacheck tool (Home Assistant's own rules) when the checkout has it beside it.</summary>
     private static async Task AssertHomeAssistantAcceptsAsync(int port)
     {
-        var tool = Path.Combine(RepoRoot(), "..", "shared", "tools", "hacheck.py");
+        var tool = Path.Combine(RepoPaths.Root, "..", "shared", "tools", "hacheck.py");
         if (!File.Exists(tool))
         {
             return;

@@ -39,17 +39,4 @@ internal static class ConfigTestKit
         var indented = string.Join("\n", tariffBody.Split('\n').Select(l => "      " + l));
         return "sites:\n  - id: home\n    name: Home\n    tariff:\n      type: static\n" + indented + "\n";
     }
-
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MqttBridge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MqttBridge.sln not found above " + AppContext.BaseDirectory);
-    }
 }

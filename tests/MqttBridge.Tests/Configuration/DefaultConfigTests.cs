@@ -5,7 +5,7 @@ namespace MqttBridge.Tests.Configuration;
 public sealed class DefaultConfigTests
 {
     private static ConfigResult LoadDefault() =>
-        ConfigLoader.Load(Path.Combine(ConfigTestKit.RepositoryRoot(), "config", "mqttbridge.yaml"), ConfigTestKit.NoEnvironment);
+        ConfigLoader.Load(Path.Combine(RepoPaths.Root, "config", "mqttbridge.yaml"), ConfigTestKit.NoEnvironment);
 
     [Fact]
     public void Shipped_config_loads_with_no_problems()

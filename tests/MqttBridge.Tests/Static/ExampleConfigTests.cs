@@ -50,7 +50,7 @@ public sealed class ExampleConfigTests
     [Fact]
     public void Every_yaml_under_config_examples_is_tested()
     {
-        var onDisk = Directory.GetFiles(ExampleConfigYaml.RepoFile("config/examples"), "*.yaml")
+        var onDisk = Directory.GetFiles(RepoPaths.File("config/examples"), "*.yaml")
             .Select(f => "config/examples/" + Path.GetFileName(f))
             .Order();
 
@@ -61,7 +61,7 @@ public sealed class ExampleConfigTests
     [MemberData(nameof(ExampleFiles))]
     public void Yaml_has_the_shape_of_the_default_config_and_the_figures_of_its_record(string file)
     {
-        var yaml = ExampleConfigYaml.Load(ExampleConfigYaml.RepoFile(file));
+        var yaml = ExampleConfigYaml.Load(RepoPaths.File(file));
 
         Assert.Matches("^[a-z0-9_]+$", yaml.SiteId);
         Assert.NotEqual("bridge", yaml.SiteId);
@@ -72,7 +72,7 @@ public sealed class ExampleConfigTests
     [MemberData(nameof(ExampleFiles))]
     public void Yaml_figures_give_a_full_normal_day_of_slots(string file)
     {
-        var yaml = ExampleConfigYaml.Load(ExampleConfigYaml.RepoFile(file));
+        var yaml = ExampleConfigYaml.Load(RepoPaths.File(file));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(yaml.TimeZone);
         var tariff = new StaticTariff(yaml.Tariff, zone);
 

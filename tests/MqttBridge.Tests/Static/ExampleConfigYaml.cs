@@ -1,6 +1,5 @@
 using System.Globalization;
 using MqttBridge.Configuration;
-using MqttBridge.Tests.Support;
 
 namespace MqttBridge.Tests.StaticTariffs;
 
@@ -10,8 +9,6 @@ namespace MqttBridge.Tests.StaticTariffs;
 /// </summary>
 internal sealed record ExampleConfigYaml(string TimeZone, string SiteId, StaticTariffOptions Tariff)
 {
-    public static string RepoFile(string relative) => Path.Combine(Golden.RepoRoot(), relative);
-
     public static ExampleConfigYaml Load(string path)
     {
         var result = ConfigLoader.Load(path, new Dictionary<string, string?>());

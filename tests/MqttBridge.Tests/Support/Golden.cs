@@ -12,23 +12,10 @@ internal static class Golden
         if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1")
         {
             var pretty = JsonSerializer.Serialize(JsonDocument.Parse(actual).RootElement, Indented);
-            File.WriteAllText(Path.Combine(RepoRoot(), "tests", "MqttBridge.Tests", "Golden", name), pretty + "\n");
+            File.WriteAllText(RepoPaths.File(Path.Combine("tests", "MqttBridge.Tests", "Golden", name)), pretty + "\n");
             return actual;
         }
 
         return File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", name));
-    }
-
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MqttBridge.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MqttBridge.sln not found above " + AppContext.BaseDirectory);
     }
 }
