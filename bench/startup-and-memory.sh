@@ -42,7 +42,7 @@ measure() {
   kill -TERM "$pid"; wait "$pid" || true
   rm -rf "$data"
   printf '%-6s %10s ms %10s MiB %10s MiB\n' "$name" "$(( (end_ns - start_ns) / 1000000 ))" \
-    "$(awk -v k="$rss" 'BEGIN{printf "%.1f", k/1024}')" "$(du -sm "$(dirname "$exe")" | cut -f1)"
+    "$(awk -v k="$rss" 'BEGIN{printf "%.1f", k/1024}')" "$(du -sm --exclude="*.dbg" "$(dirname "$exe")" | cut -f1)"
 }
 
 printf '%-6s %13s %14s %14s\n' build "first state" "RSS@${run_for}s" "on disk"
