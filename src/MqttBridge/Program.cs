@@ -49,10 +49,11 @@ using var loggers = LoggerFactory.Create(PlainConsole);
 var log = loggers.CreateLogger("MqttBridge");
 var time = TimeProvider.System;
 var topics = new Topics(options.Mqtt.BaseTopic, options.Mqtt.DiscoveryPrefix);
+using var sources = new SourceFactory(options, time, loggers);
 var runtimes = options.Sites.Select(site =>
 {
     var zone = TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone);
-    return new SiteRuntime(site, zone, SourceFactory.CreateTariff(site, zone), SourceFactory.CreateMeter(site, zone));
+    return new SiteRuntime(site, zone, sources.CreateTariff(site, zone), sources.CreateMeter(site, zone));
 }).ToList();
 log.LogInformation(
     "MqttBridge {Version} starting with {Config}: {Sites} site(s), broker {Broker}",

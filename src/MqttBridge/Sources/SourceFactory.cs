@@ -1,21 +1,51 @@
+using Microsoft.Extensions.Logging;
 using MqttBridge.Configuration;
 using MqttBridge.Sources.Static;
 
 namespace MqttBridge.Sources;
 
-/// <summary>Picks the source for a site's <c>tariff.type</c> and <c>meter.type</c>. Validation has already rejected unknown types.</summary>
-internal static class SourceFactory
+/// <summary>
+/// Picks the source for a site's <c>tariff.type</c> and <c>meter.type</c> and gives it what it needs: the clock,
+/// a logger, and <c>data_dir</c> for its cache. Sources that can serve many sites with one call (DIGIN takes up to
+/// 10 000 metering points per request) are shared here. Validation has already rejected unknown types.
+/// </summary>
+internal sealed class SourceFactory(BridgeOptions options, TimeProvider time, ILoggerFactory loggers) : IDisposable
 {
-    public static ITariffSource? CreateTariff(SiteOptions site, TimeZoneInfo zone) => site.Tariff switch
+    private readonly List<IDisposable> _owned = [];
+
+    public BridgeOptions Options { get; } = options;
+
+    public TimeProvider Time { get; } = time;
+
+    public ILoggerFactory Loggers { get; } = loggers;
+
+    public ITariffSource? CreateTariff(SiteOptions site, TimeZoneInfo zone) => site.Tariff switch
     {
         null => null,
-        { Static: { } options } => new StaticTariffSource(new StaticTariff(options, zone)),
+        { Static: { } s } => new StaticTariffSource(new StaticTariff(s, zone)),
         var other => throw new InvalidOperationException($"tariff type '{other.Type}' has no source in this version"),
     };
 
-    public static IMeterSource? CreateMeter(SiteOptions site, TimeZoneInfo zone) => site.Meter switch
+    public IMeterSource? CreateMeter(SiteOptions site, TimeZoneInfo zone) => site.Meter switch
     {
         null => null,
-        var other => throw new InvalidOperationException($"meter type '{other.Type}' (time zone {zone.Id}) has no source in this version"),
+        var other => throw new InvalidOperationException($"meter type '{other.Type}' has no source in this version (site {site.Id}, {zone.Id})"),
     };
+
+    /// <summary>Disposes what the factory created and shares (HTTP clients), at shutdown.</summary>
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    /// <summary>Keeps a shared resource (an ApiClient) to dispose at shutdown.</summary>
+    internal T Own<T>(T disposable)
+        where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
 }

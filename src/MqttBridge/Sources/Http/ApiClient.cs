@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MqttBridge.Sources.Http;
+
+/// <summary>What an API allows and how hard to try: the published limit is enforced in the client, whatever the schedule does.</summary>
+internal sealed record ApiPolicy(string Name, int MaxCallsPerWindow, TimeSpan Window)
+{
+    /// <summary>Attempts for one request, the first included (5xx, 408, 429, timeouts and network faults are retried).</summary>
+    public int MaxAttempts { get; init; } = 4;
+
+    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A Retry-After longer than this is not waited out in-line: the source gives up and asks again then.</summary>
+    public TimeSpan MaxInlineRetryAfter { get; init; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>An answer as received: status, raw bytes (the caller decides the encoding), and Retry-After when given.</summary>
+internal sealed record ApiResponse(HttpStatusCode Status, byte[] Body, string? CharSet, TimeSpan? RetryAfter)
+{
+    public bool IsSuccess => (int)Status is >= 200 and < 300;
+
+    /// <summary>The body as text: UTF-8 unless the server names another charset.</summary>
+    public string Text()
+    {
+        var encoding = CharSet is { Length: > 0 } name && !name.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            ? TryEncoding(name) ?? Encoding.UTF8
+            : Encoding.UTF8;
+        return encoding.GetString(Body);
+    }
+
+    /// <summary>A short, log-safe excerpt of the body for error messages (never a whole page).</summary>
+    public string Excerpt(int max = 200)
+    {
+        var text = Text().ReplaceLineEndings(" ").Trim();
+        return text.Length <= max ? text : text[..max] + "…";
+    }
+
+    private static Encoding? TryEncoding(string name)
+    {
+        try
+        {
+            return Encoding.GetEncoding(name);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// One owner per API: its HttpClient, its rate limiter and its resilience pipeline (Polly v8). Transient faults
+/// are retried with jittered exponential backoff; a server's Retry-After wins over the backoff; a long Retry-After
+/// ends the attempt with <see cref="SourceException.RetryAt"/> so the scheduler asks again then, not sooner.
+/// </summary>
+internal sealed partial class ApiClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SlidingWindowLimiter _limiter;
+    private readonly ResiliencePipeline<ApiResponse> _pipeline;
+    private int _calls;
+
+    public ApiClient(HttpClient http, ApiPolicy policy, TimeProvider time, ILogger logger)
+    {
+        _http = http;
+        Policy = policy;
+        _time = time;
+        _logger = logger;
+        _limiter = new SlidingWindowLimiter(policy.MaxCallsPerWindow, policy.Window, time);
+        _pipeline = new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<ApiResponse>
+            {
+                MaxRetryAttempts = Math.Max(0, policy.MaxAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = policy.FirstRetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context.CancellationToken)),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result?.RetryAfter),
+                OnRetry = args =>
+                {
+                    LogRetry(Policy.Name, Describe(args.Outcome), args.RetryDelay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture));
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(policy.RequestTimeout)
+            .Build();
+    }
+
+    public ApiPolicy Policy { get; }
+
+    /// <summary>HTTP requests actually sent (retries included): what the API's limit counts.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>
+    /// Sends the request built by <paramref name="request"/> (called again for each attempt) and returns the final
+    /// answer, whatever its status. Throws <see cref="SourceException"/> when the API stays unreachable or asks
+    /// to be left alone for longer than <see cref="ApiPolicy.MaxInlineRetryAfter"/>.
+    /// </summary>
+    public async Task<ApiResponse> SendAsync(Func<HttpRequestMessage> request, CancellationToken cancellationToken)
+    {
+        Outcome<ApiResponse> outcome;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            outcome = await _pipeline.ExecuteOutcomeAsync(
+                async (ctx, _) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await SendOnceAsync(request, ctx.CancellationToken));
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !ctx.CancellationToken.IsCancellationRequested)
+                    {
+                        // Faults become outcomes so the retry strategy sees them; only our own cancellation escapes.
+                        return Outcome.FromException<ApiResponse>(ex);
+                    }
+                },
+                context,
+                state: 0);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (outcome.Exception is { } ex)
+        {
+            throw new SourceException($"{Policy.Name} unreachable: {Describe(outcome)}", null, ex);
+        }
+
+        var response = outcome.Result!;
+        if (response.RetryAfter is { } wait && (response.Status == HttpStatusCode.TooManyRequests || (int)response.Status >= 500))
+        {
+            throw new SourceException(
+                $"{Policy.Name} answered {(int)response.Status} and asks to wait {wait.TotalMinutes:0.#} min",
+                _time.GetUtcNow() + wait);
+        }
+
+        if ((int)response.Status >= 500 || response.Status == HttpStatusCode.TooManyRequests)
+        {
+            throw new SourceException($"{Policy.Name} answered {(int)response.Status} {response.Status} after {Policy.MaxAttempts} attempts: {response.Excerpt()}");
+        }
+
+        return response;
+    }
+
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _http.Dispose();
+    }
+
+    private async Task<ApiResponse> SendOnceAsync(Func<HttpRequestMessage> build, CancellationToken cancellationToken)
+    {
+        await _limiter.AcquireAsync(cancellationToken);
+        Interlocked.Increment(ref _calls);
+        using var message = build();
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return new ApiResponse(response.StatusCode, body, response.Content.Headers.ContentType?.CharSet, RetryAfterOf(response));
+    }
+
+    private bool ShouldRetry(Outcome<ApiResponse> outcome, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (outcome.Exception is not null)
+        {
+            return outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException or TaskCanceledException;
+        }
+
+        var response = outcome.Result!;
+        var transient = (int)response.Status >= 500 || response.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+        return transient && (response.RetryAfter is null || response.RetryAfter <= Policy.MaxInlineRetryAfter);
+    }
+
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - _time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private static string Describe(Outcome<ApiResponse> outcome) => outcome switch
+    {
+        { Exception: TimeoutRejectedException } => "no answer in time",
+        { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } } => "connection refused or host unreachable",
+        { Exception: HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } } => "host name not found",
+        { Exception: HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } } => "TLS handshake failed",
+        { Exception: { } ex } => ex.Message,
+        { Result: { } r } => $"HTTP {(int)r.Status}",
+        _ => "unknown fault",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Api}: {Reason}; retrying in {Seconds} s")]
+    private partial void LogRetry(string api, string reason, string seconds);
+}
