@@ -19,6 +19,7 @@ internal sealed class SourceFactory(BridgeOptions options, TimeProvider time, IL
 
     public ILoggerFactory Loggers { get; } = loggers;
 
+#pragma warning disable CA1822 // Instance members on purpose: the API sources use the factory's clock, loggers and data_dir.
     public ITariffSource? CreateTariff(SiteOptions site, TimeZoneInfo zone) => site.Tariff switch
     {
         null => null,
@@ -31,6 +32,7 @@ internal sealed class SourceFactory(BridgeOptions options, TimeProvider time, IL
         null => null,
         var other => throw new InvalidOperationException($"meter type '{other.Type}' has no source in this version (site {site.Id}, {zone.Id})"),
     };
+#pragma warning restore CA1822
 
     /// <summary>Disposes what the factory created and shares (HTTP clients), at shutdown.</summary>
     public void Dispose()
