@@ -14,7 +14,7 @@ internal static partial class OptionsBinder
 
     /// <summary>Source types this version can run; the others are known names reserved for later versions.</summary>
     public static readonly string[] AvailableTariffTypes = ["static"];
-    public static readonly string[] AvailableMeterTypes = [];
+    public static readonly string[] AvailableMeterTypes = ["elvia"];
 
     public static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "workday", "weekend", "holiday"];
     public static readonly string[] Levels = ["very_cheap", "cheap", "normal", "expensive", "very_expensive"];
@@ -34,6 +34,7 @@ internal static partial class OptionsBinder
     private static readonly string[] BandKeys = ["name", "price", "hours", "days", "months", "level"];
     private static readonly string[] CapacityKeys = ["basis", "prices_include_vat", "minimum_kw", "steps"];
     private static readonly string[] StepKeys = ["from_kw", "to_kw", "monthly_price", "per_kw_monthly"];
+    private static readonly string[] ElviaMeterKeys = ["type", "base_url", "token", "metering_point_id", "include_production"];
 
     public static BridgeOptions Bind(ConfigMap root, List<ConfigProblem> problems)
     {
@@ -201,7 +202,47 @@ internal static partial class OptionsBinder
     {
         var type = SourceType(s, "meter", MeterTypes, AvailableMeterTypes);
         var baseUrl = BaseUrl(s);
-        return type is null ? null : new MeterOptions { Type = type, BaseUrl = baseUrl };
+        return type switch
+        {
+            null => null,
+            "elvia" => new MeterOptions { Type = type, BaseUrl = baseUrl, Elvia = ReadElviaMeter(s, baseUrl) },
+            _ => new MeterOptions { Type = type, BaseUrl = baseUrl },
+        };
+    }
+
+    /// <summary><c>meter.type: elvia</c>. The token is a secret: problems name its key, never its value.</summary>
+    private static ElviaMeterOptions? ReadElviaMeter(ConfigSection s, string? baseUrl)
+    {
+        s.AllowOnly(ElviaMeterKeys);
+        var token = s.RequiredText("token", "create a personal token on Elvia's Min side (TILGANGER, Opprett token) and paste it here");
+        if (token is not null && token.Trim().Any(char.IsWhiteSpace))
+        {
+            s.Report("token", "the value is not valid: a token has no spaces or line breaks (paste only the token, without 'Bearer')");
+            token = null;
+        }
+
+        var meteringPoint = s.Text("metering_point_id")?.Trim();
+        if (meteringPoint is not null && !MeteringPointPattern().IsMatch(meteringPoint))
+        {
+            s.Report("metering_point_id", $"'{meteringPoint}' is not a metering point id; use the 18 digits from your invoice or Min side (707057…), or leave the key out to use the token's first meter");
+            meteringPoint = null;
+        }
+
+        var production = s.Bool("include_production", false);
+        if (token is null)
+        {
+            return null;
+        }
+
+        // HttpClient resolves relative paths against the base only when it ends in '/'.
+        var url = baseUrl ?? ElviaMeterOptions.DefaultBaseUrl;
+        return new ElviaMeterOptions
+        {
+            Token = token.Trim(),
+            MeteringPointId = meteringPoint,
+            IncludeProduction = production,
+            BaseUrl = url.EndsWith('/') ? url : url + "/",
+        };
     }
 
     /// <summary>The source's <c>type</c>, or null (with a problem) when it is missing, unknown or not available yet.</summary>
@@ -589,4 +630,7 @@ internal static partial class OptionsBinder
 
     [GeneratedRegex("^[A-Z]{3}$", RegexOptions.CultureInvariant)]
     private static partial Regex CurrencyPattern();
+
+    [GeneratedRegex("^[0-9]{6,20}$", RegexOptions.CultureInvariant)]
+    private static partial Regex MeteringPointPattern();
 }

@@ -21,7 +21,22 @@ internal sealed class ConsumptionSeries
             ? new DaySum(day.Date, inDay.Sum(r => r.Kwh), inDay.Count, inDay.All(r => r.Verified))
             : null;
     }
+
+    /// <summary>
+    /// The energy of the readings inside [<paramref name="from"/>, <paramref name="to"/>): a running total such as
+    /// "today so far". Null when no reading falls inside (unknown, not zero).
+    /// </summary>
+    public RangeSum? SumBetween(DateTimeOffset from, DateTimeOffset to)
+    {
+        var inRange = _readings.Where(r => r.Start >= from && r.End <= to).ToList();
+        return inRange.Count == 0
+            ? null
+            : new RangeSum(inRange.Sum(r => r.Kwh), inRange.Count, inRange.All(r => r.Verified), inRange[^1].End);
+    }
 }
+
+/// <summary>A running total: its energy, how many intervals, whether all are verified, and the end of the last one.</summary>
+internal sealed record RangeSum(decimal Kwh, int Intervals, bool AllVerified, DateTimeOffset Through);
 
 internal sealed record DaySum(DateOnly Date, decimal Kwh, int Intervals, bool AllVerified);
 

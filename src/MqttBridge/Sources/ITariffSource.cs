@@ -30,7 +30,14 @@ internal interface IMeterSource
     Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }
 
-internal sealed record MeterSnapshot(ConsumptionSeries Consumption, MonthMax? MonthMax, DateTimeOffset FetchedAt, DateTimeOffset NextRefresh);
+internal sealed record MeterSnapshot(ConsumptionSeries Consumption, MonthMax? MonthMax, DateTimeOffset FetchedAt, DateTimeOffset NextRefresh)
+{
+    /// <summary>The previous month's capacity basis, where the source knows it.</summary>
+    public MonthMax? LastMonthMax { get; init; }
+
+    /// <summary>Energy fed into the grid (plus customers), or null when the source does not fetch it.</summary>
+    public ConsumptionSeries? Production { get; init; }
+}
 
 /// <summary>An expected fault of a source (API down, bad answer, wrong key): one clear log line, never a stack trace.</summary>
 internal sealed class SourceException(string message, DateTimeOffset? retryAt = null, Exception? inner = null)

@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MqttBridge.Configuration;
+using MqttBridge.Domain;
+using MqttBridge.Sources.Http;
+using MqttBridge.Storage;
+
+namespace MqttBridge.Sources.ElviaMeter;
+
+/// <summary>
+/// <c>meter.type: elvia</c>: hourly meter values and the month's max hours from Elvia's MeterValue API.
+/// <para>
+/// Refresh policy (a few dozen calls a day per metering point): <c>v2/maxhours</c> once an hour, just after the hour;
+/// <c>v1/metervalues</c> for the window "start of this month (or yesterday, on the 1st) … this hour" every
+/// <see cref="ValuesInterval"/>, and from <see cref="MorningStart"/> with a backoff of 30 min doubling while yesterday
+/// is still incomplete. Unverified values count as there: they are published, flagged, and overwritten by the next
+/// fetch of the window, never waited for (in Innlandet they stay unverified for good). Every good answer is cached
+/// under data_dir and re-used after a restart until it is due again.
+/// </para>
+/// </summary>
+internal sealed partial class ElviaMeterSource : IMeterSource
+{
+    /// <summary>
+    /// 30 calls in any hour: ten times what the schedule spends in its busiest hour (max hours, meter values, their
+    /// retries), and far below the 200 per hour Elvia's API management named for its sister API (GridTariff).
+    /// A runaway loop is stopped here, whatever the scheduler does.
+    /// </summary>
+    public static readonly ApiPolicy DefaultPolicy = new(ElviaMeterMapper.Api, 30, TimeSpan.FromHours(1));
+
+    /// <summary>How often the meter values window is fetched once yesterday is complete: today's running total stays fresh.</summary>
+    public static readonly TimeSpan ValuesInterval = TimeSpan.FromHours(3);
+
+    /// <summary>Yesterday's values are expected from the morning on; before that an incomplete day is no reason to hurry.</summary>
+    public static readonly TimeOnly MorningStart = new(6, 0);
+
+    public static readonly TimeSpan FirstIncompleteRetry = TimeSpan.FromMinutes(30);
+
+    /// <summary>Max hours are asked for this long after the hour, when the hour just ended has reached Elvia.</summary>
+    public static readonly TimeSpan MaxHoursAfterHour = TimeSpan.FromMinutes(5);
+
+    /// <summary>A refused token is asked about again after this long (a deleted token does not come back by itself).</summary>
+    public static readonly TimeSpan AuthRetry = TimeSpan.FromHours(1);
+
+    private readonly ElviaMeterOptions _options;
+    private readonly ApiClient _client;
+    private readonly ResponseCache _cache;
+    private readonly TimeZoneInfo _zone;
+    private readonly ILogger _logger;
+
+    private MeterValuesData? _values;
+    private IReadOnlyList<MonthMax> _months = [];
+    private DateTimeOffset? _valuesFetchedAt;
+    private DateTimeOffset? _maxHoursFetchedAt;
+    private DateTimeOffset _valuesDue = DateTimeOffset.MinValue;
+    private DateTimeOffset _maxHoursDue = DateTimeOffset.MinValue;
+    private int _incompleteMornings;
+    private bool _cacheLoaded;
+    private bool _delivered;
+    private SourceException? _pendingFault;
+
+    public ElviaMeterSource(ElviaMeterOptions options, ApiClient client, ResponseCache cache, TimeZoneInfo zone, ILogger logger)
+    {
+        _options = options;
+        _client = client;
+        _cache = cache;
+        _zone = zone;
+        _logger = logger;
+    }
+
+    public string Kind => "elvia";
+
+    private string Scope => $"{_options.BaseUrl}|{_options.MeteringPointId ?? "first"}";
+
+    private string ValuesKey => $"v1/metervalues|{Scope}|production={_options.IncludeProduction}";
+
+    private string MaxHoursKey => $"v2/maxhours|{Scope}";
+
+    public async Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_pendingFault is { } fault)
+        {
+            _pendingFault = null;
+            throw fault;
+        }
+
+        LoadCacheOnce();
+        try
+        {
+            if (_valuesDue <= now)
+            {
+                await FetchValuesAsync(now, cancellationToken);
+            }
+
+            if (_maxHoursDue <= now)
+            {
+                await FetchMaxHoursAsync(now, cancellationToken);
+            }
+        }
+        catch (SourceException ex) when (!_delivered && (_values is not null || _months.Count > 0))
+        {
+            // Just restarted with cached data and the API fails: publish the cache first, report the fault next round.
+            _pendingFault = ex;
+            _delivered = true;
+            return Snapshot(now) with { NextRefresh = now };
+        }
+
+        _delivered = true;
+        return Snapshot(now);
+    }
+
+    /// <summary>The request for the meter values of [start of month or yesterday, this hour), offsets from Europe/Oslo.</summary>
+    internal string ValuesPath(DateTimeOffset now)
+    {
+        var today = LocalDay.Of(now, _zone);
+        var monthStart = LocalDay.StartOf(new DateOnly(today.Date.Year, today.Date.Month, 1), _zone);
+        var start = monthStart < today.Previous.Start ? monthStart : today.Previous.Start;
+        var hour = HourStart(now);
+        return "v1/metervalues?startTime=" + Query(start) + "&endTime=" + Query(hour) + PointQuery() +
+            "&includeProduction=" + (_options.IncludeProduction ? "true" : "false");
+    }
+
+    internal string MaxHoursPath(DateTimeOffset now) =>
+        "v2/maxhours?calculateTime=" + Query(now) + PointQuery() + "&includeProduction=false";
+
+    private async Task FetchValuesAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var body = await GetAsync(ValuesPath(now), now, ct);
+        var data = ParseValues(body);
+        _cache.Write(new CachedResponse(ValuesKey, now, body));
+        ApplyValues(data, now);
+        var yesterday = LocalDay.Of(now, _zone).Previous;
+        var state = data.Consumption.SumOf(yesterday) is { } sum
+            ? $"complete, {sum.Intervals} intervals, {(sum.AllVerified ? "all verified" : "not all verified yet")}"
+            : "not complete yet";
+        LogValues(yesterday.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), state, Stamp(_valuesDue));
+    }
+
+    private async Task FetchMaxHoursAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var body = await GetAsync(MaxHoursPath(now), now, ct);
+        var months = ParseMaxHours(body, now);
+        _cache.Write(new CachedResponse(MaxHoursKey, now, body));
+        ApplyMaxHours(months, now);
+    }
+
+    private async Task<string> GetAsync(string path, DateTimeOffset now, CancellationToken ct)
+    {
+        var response = await _client.SendAsync(
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.Token);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                request.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+                return request;
+            },
+            ct);
+
+        var endpoint = path[..path.IndexOf('?', StringComparison.Ordinal)];
+        if (response.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            var which = _options.MeteringPointId is { } id ? $"metering point {ElviaMeterMapper.Masked(id)}" : "any of your metering points";
+            throw new SourceException(
+                $"{ElviaMeterMapper.Api} refused the token for {endpoint} (HTTP {(int)response.Status}): it was deleted on Elvia's Min side or does not cover {which}; create a new token (Min side, TILGANGER, Opprett token) and set it as meter.token",
+                now + AuthRetry);
+        }
+
+        if (!response.IsSuccess)
+        {
+            throw new SourceException($"{ElviaMeterMapper.Api} answered {(int)response.Status} for {endpoint}: {response.Excerpt()}");
+        }
+
+        return response.Text();
+    }
+
+    private MeterValuesData ParseValues(string body) =>
+        ElviaMeterMapper.MapMeterValues(Deserialize(body, ElviaMeterJsonContext.Default.MeterValuesResponse, "v1/metervalues"), _options.MeteringPointId, _zone);
+
+    private IReadOnlyList<MonthMax> ParseMaxHours(string body, DateTimeOffset fetchedAt) =>
+        ElviaMeterMapper.MapMaxHours(Deserialize(body, ElviaMeterJsonContext.Default.MaxHoursResponse, "v2/maxhours"), _options.MeteringPointId, fetchedAt, _zone);
+
+    private static T Deserialize<T>(string body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string endpoint)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, type)
+                ?? throw new SourceException($"{ElviaMeterMapper.Api} sent 'null' for {endpoint}; keeping the last good data");
+        }
+        catch (JsonException ex)
+        {
+            throw new SourceException($"{ElviaMeterMapper.Api} sent malformed JSON for {endpoint} ({ex.Message}); keeping the last good data", null, ex);
+        }
+    }
+
+    /// <summary>Takes a good answer and decides when the meter values are due again.</summary>
+    private void ApplyValues(MeterValuesData data, DateTimeOffset fetchedAt)
+    {
+        _values = data;
+        _valuesFetchedAt = fetchedAt;
+        var today = LocalDay.Of(fetchedAt, _zone);
+        var morning = LocalDay.LocalToInstant(today.Date.ToDateTime(MorningStart), _zone);
+        if (data.Consumption.SumOf(today.Previous) is not null)
+        {
+            _incompleteMornings = 0;
+            _valuesDue = fetchedAt + ValuesInterval;
+        }
+        else if (fetchedAt < morning)
+        {
+            _valuesDue = Min(fetchedAt + ValuesInterval, morning);
+        }
+        else
+        {
+            // 30 min, 1 h, 2 h, then every 3 h: the day comes when it comes, and is never waited on in a tight loop.
+            _incompleteMornings++;
+            var backoff = TimeSpan.FromTicks(FirstIncompleteRetry.Ticks << Math.Min(_incompleteMornings - 1, 8));
+            _valuesDue = fetchedAt + (backoff < ValuesInterval ? backoff : ValuesInterval);
+        }
+    }
+
+    private void ApplyMaxHours(IReadOnlyList<MonthMax> months, DateTimeOffset fetchedAt)
+    {
+        _months = months;
+        _maxHoursFetchedAt = fetchedAt;
+        _maxHoursDue = HourStart(fetchedAt).AddHours(1) + MaxHoursAfterHour;
+    }
+
+    /// <summary>After a restart: the cached answers count as fetched when they were, so nothing is asked again before it is due.</summary>
+    private void LoadCacheOnce()
+    {
+        if (_cacheLoaded)
+        {
+            return;
+        }
+
+        _cacheLoaded = true;
+        try
+        {
+            if (_cache.Read(ValuesKey) is { } values)
+            {
+                ApplyValues(ParseValues(values.Body), values.FetchedAt);
+            }
+
+            if (_cache.Read(MaxHoursKey) is { } maxHours)
+            {
+                ApplyMaxHours(ParseMaxHours(maxHours.Body, maxHours.FetchedAt), maxHours.FetchedAt);
+            }
+        }
+        catch (SourceException ex)
+        {
+            // Written by another version or for another meter: costs a call, nothing more.
+            LogCacheIgnored(ex.Message);
+        }
+    }
+
+    private MeterSnapshot Snapshot(DateTimeOffset now)
+    {
+        var fetchedAt = Max(_valuesFetchedAt, _maxHoursFetchedAt) ?? now;
+        return new MeterSnapshot(
+            _values?.Consumption ?? new ConsumptionSeries([]),
+            ElviaMeterMapper.MonthOf(_months, now, _zone),
+            fetchedAt,
+            Min(_valuesDue, _maxHoursDue))
+        {
+            LastMonthMax = ElviaMeterMapper.MonthOf(_months, now, _zone, back: 1),
+            Production = _options.IncludeProduction ? _values?.Production ?? new ConsumptionSeries([]) : null,
+        };
+    }
+
+    private string PointQuery() =>
+        _options.MeteringPointId is { } id ? "&meteringPointIds=" + Uri.EscapeDataString(id) : string.Empty;
+
+    /// <summary>RFC 3339 with the zone's offset for that instant (+01:00 in winter, +02:00 in summer), URL-encoded ('+' as %2B).</summary>
+    private string Query(DateTimeOffset instant) =>
+        Uri.EscapeDataString(TimeZoneInfo.ConvertTime(instant, _zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
+
+    private string Stamp(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, _zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
+
+    /// <summary>The start of the local clock hour holding the instant (DST hours kept apart by their offset).</summary>
+    private DateTimeOffset HourStart(DateTimeOffset instant)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, _zone);
+        return local.AddTicks(-(local.Ticks % TimeSpan.TicksPerHour));
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Elvia meter values fetched: yesterday ({Date}) {State}; next fetch at {Next}")]
+    private partial void LogValues(string date, string state, string next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring the cached Elvia answers: {Reason}")]
+    private partial void LogCacheIgnored(string reason);
+}
