@@ -74,6 +74,7 @@ internal static class SensorCatalog
             {
                 Platform = "binary_sensor", DeviceClass = "problem", EntityCategory = "diagnostic", HasAttributes = true,
             });
+            list.AddRange(MeterSensors.Definitions(site, currency));
         }
 
         return list;

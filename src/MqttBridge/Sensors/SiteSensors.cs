@@ -44,10 +44,7 @@ internal static class SiteSensors
 
         if (site.Meter is not null)
         {
-            var meter = view.Meter?.MeterData;
-            var yesterday = meter?.Consumption.SumOf(LocalDay.Of(now, view.Zone).Previous);
-            Add(topics.State(site.Id, SensorCatalog.YesterdayConsumption), Number(yesterday?.Kwh));
-            Add(topics.State(site.Id, SensorCatalog.MonthMaxHour), Number(meter?.MonthMax?.Kw));
+            MeterSensors.Render(view, now, topics, Add);
             AddProblem(view.Meter, SensorCatalog.MeterProblem, now);
         }
 
@@ -71,13 +68,20 @@ internal static class SiteSensors
     /// <summary>When the rendered messages next change: the next slot or hour boundary.</summary>
     public static DateTimeOffset? NextChange(SiteView view, DateTimeOffset now)
     {
+        // Meter sensors roll over at local midnight (yesterday, today, the month).
+        DateTimeOffset? midnight = view.Site.Meter is null ? null : LocalDay.Of(now, view.Zone).End;
         var curve = view.Tariff?.TariffData?.Curve;
         if (curve is null || view.Site.Tariff is null)
         {
-            return null;
+            return midnight;
         }
 
         var candidates = new List<DateTimeOffset> { TariffReading.HourStart(now, view.Zone).AddHours(1) };
+        if (midnight is { } m)
+        {
+            candidates.Add(m);
+        }
+
         if (curve.NextBoundaryAfter(now) is { } boundary)
         {
             candidates.Add(boundary);

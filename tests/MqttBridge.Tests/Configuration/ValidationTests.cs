@@ -188,7 +188,7 @@ public sealed class ValidationTests
                 "sites[0].name (line 6): required key is missing",
                 "sites[0].tariff.type (line 8): unknown tariff type 'digim'; did you mean 'digin'?",
                 "sites[1].id (line 9): 'bridge' is reserved for the topic <base>/bridge/info; choose another site id",
-                "sites[1].meter.type (line 12): meter type 'elvia' is not available in this version yet (available: none yet)",
+                "sites[1].meter.token (line 12): required key is missing; create a personal token on Elvia's Min side (TILGANGER, Opprett token) and paste it here",
             ],
             problems);
     }
@@ -236,7 +236,7 @@ public sealed class ValidationTests
     }
 
     [Theory]
-    [InlineData("fluvius", "sites[0].meter.type (line 5): meter type 'fluvius' is not available in this version yet (available: none yet)")]
+    [InlineData("fluvius", "sites[0].meter.type (line 5): meter type 'fluvius' is not available in this version yet (available: elvia)")]
     [InlineData("orsundskraft", "sites[0].meter.type (line 5): unknown meter type 'orsundskraft'; did you mean 'oresundskraft'?")]
     public void Meter_types_not_in_this_version_are_named_as_such(string type, string expected)
     {

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MqttBridge.Configuration;
+using MqttBridge.Domain;
+
+namespace MqttBridge.Sensors;
+
+/// <summary>
+/// The sensors a meter feeds beyond the contract's two (<c>yesterday_consumption</c>, <c>month_max_hour</c>): running
+/// totals, last month's basis, production, and — with a tariff that has a capacity ladder — the capacity step the
+/// month max-hour selects. Pure, like <see cref="SiteSensors"/>.
+/// <para>
+/// Energy sensors carry no state class. The values arrive hours late and are corrected when Elvia verifies them:
+/// Home Assistant's statistics would book them in the hour they arrive, and with <c>total_increasing</c> a
+/// correction downwards reads as a meter reset, counting the day twice. <c>total</c> without <c>last_reset</c>
+/// would book the midnight drop as negative use. The energy dashboard wants a live meter, not this.
+/// </para>
+/// </summary>
+internal static class MeterSensors
+{
+    public const string LastMonthMaxHour = "last_month_max_hour";
+    public const string TodayConsumption = "today_consumption";
+    public const string MonthConsumption = "month_consumption";
+    public const string YesterdayProduction = "yesterday_production";
+    public const string TodayProduction = "today_production";
+    public const string MonthProduction = "month_production";
+
+    // Named to match the DIGIN capacity sensors' scheme; computed here from month_max_hour and the tariff's ladder.
+    public const string CapacityStep = "capacity_step";
+    public const string CapacityMonthlyPrice = "capacity_monthly_price";
+    public const string CapacityNextStepKw = "capacity_next_step_kw";
+
+    public static IEnumerable<SensorDefinition> Definitions(SiteOptions site, string currency)
+    {
+        if (site.Meter is null)
+        {
+            yield break;
+        }
+
+        yield return new(LastMonthMaxHour, "Last month max hour") { DeviceClass = "power", Unit = "kW", StateClass = "measurement", Precision = 2, HasAttributes = true };
+        yield return Energy(TodayConsumption, "Consumption today");
+        yield return Energy(MonthConsumption, "Consumption this month");
+        if (site.Meter.Elvia?.IncludeProduction == true)
+        {
+            yield return Energy(YesterdayProduction, "Production yesterday");
+            yield return Energy(TodayProduction, "Production today");
+            yield return Energy(MonthProduction, "Production this month");
+        }
+
+        if (HasCapacityLadder(site))
+        {
+            yield return new(CapacityStep, "Capacity step") { Icon = "mdi:stairs-up", HasAttributes = true };
+            yield return new(CapacityMonthlyPrice, "Capacity price this month") { Unit = $"{currency}/month", Precision = 0, Icon = "mdi:cash" };
+            yield return new(CapacityNextStepKw, "Next capacity step at") { DeviceClass = "power", Unit = "kW", Precision = 1 };
+        }
+
+        static SensorDefinition Energy(string key, string name) => new(key, name) { DeviceClass = "energy", Unit = "kWh", Precision = 2, HasAttributes = true };
+    }
+
+    /// <summary>A static tariff with <c>capacity</c>, or DIGIN (its fixed-price levels are the ladder).</summary>
+    public static bool HasCapacityLadder(SiteOptions site) =>
+        site.Meter is not null && site.Tariff is { } t && (t.Static?.Capacity is not null || t.Type == "digin");
+
+    /// <summary>Every state and attribute document of the site's meter sensors at <paramref name="now"/>.</summary>
+    public static void Render(SiteView view, DateTimeOffset now, Topics topics, Action<string, string> add)
+    {
+        var site = view.Site;
+        var meter = view.Meter?.MeterData;
+        var today = LocalDay.Of(now, view.Zone);
+        var monthStart = LocalDay.StartOf(new DateOnly(today.Date.Year, today.Date.Month, 1), view.Zone);
+        var lastMonthStart = LocalDay.StartOf(new DateOnly(today.Date.Year, today.Date.Month, 1).AddMonths(-1), view.Zone);
+
+        void State(string key, decimal? value) => add(topics.State(site.Id, key), value is { } v ? Format.Number(v) : Format.Unknown);
+        void Attributes<T>(string key, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+            add(topics.Attributes(site.Id, key), JsonSerializer.Serialize(value, type));
+
+        Day(SensorCatalog.YesterdayConsumption, meter?.Consumption, today.Previous);
+        Running(TodayConsumption, meter?.Consumption, today.Start, null);
+        Running(MonthConsumption, meter?.Consumption, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+
+        // A max from another month (a cached answer across a month boundary) is not this month's: unknown, not wrong.
+        var month = meter?.MonthMax is { } m && IsMonth(m, monthStart) ? m : null;
+        var lastMonth = meter?.LastMonthMax is { } l && IsMonth(l, lastMonthStart) ? l : null;
+        Max(SensorCatalog.MonthMaxHour, month, monthStart);
+        Max(LastMonthMaxHour, lastMonth, lastMonthStart);
+
+        if (site.Meter?.Elvia?.IncludeProduction == true)
+        {
+            Day(YesterdayProduction, meter?.Production, today.Previous);
+            Running(TodayProduction, meter?.Production, today.Start, null);
+            Running(MonthProduction, meter?.Production, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        }
+
+        if (HasCapacityLadder(site))
+        {
+            var ladder = view.Tariff?.TariffData?.Capacity;
+            var kw = month?.Kw;
+            var step = ladder is not null && kw is { } k ? ladder.StepFor(k) : null;
+            State(CapacityStep, ladder is not null && kw is { } s ? ladder.StepNumber(s) : null);
+            Attributes(CapacityStep, new CapacityStepAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), MeterJsonContext.Relaxed.CapacityStepAttributes);
+            State(CapacityMonthlyPrice, ladder is not null && kw is { } p ? ladder.MonthlyCost(p) : null);
+            State(CapacityNextStepKw, ladder is not null && kw is { } n ? ladder.NextStepAt(n) : null);
+        }
+
+        void Day(string key, ConsumptionSeries? series, LocalDay day)
+        {
+            var sum = series?.SumOf(day);
+            var received = series?.SumBetween(day.Start, day.End);
+            State(key, sum?.Kwh);
+            Attributes(
+                key,
+                new DayAttributes(
+                    day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    (int)Math.Round(day.Length.TotalHours),
+                    received?.Intervals ?? 0,
+                    sum is not null,
+                    received?.AllVerified ?? false),
+                MeterJsonContext.Relaxed.DayAttributes);
+        }
+
+        void Running(string key, ConsumptionSeries? series, DateTimeOffset from, string? monthText)
+        {
+            var sum = series?.SumBetween(from, now);
+            State(key, sum?.Kwh);
+            Attributes(
+                key,
+                new RunningAttributes(monthText, sum is null ? null : Format.Timestamp(sum.Through, view.Zone), sum?.Intervals ?? 0, sum?.AllVerified ?? false),
+                MeterJsonContext.Relaxed.RunningAttributes);
+        }
+
+        void Max(string key, MonthMax? max, DateTimeOffset start)
+        {
+            State(key, max?.Kw);
+            var hours = max?.Peaks.Select(p => new PeakHour(Format.Timestamp(p.Start, view.Zone), Format.Timestamp(p.End, view.Zone), Format.Rounded(p.Kwh), p.Verified)).ToList() ?? [];
+            Attributes(
+                key,
+                new MaxHourAttributes(TimeZoneInfo.ConvertTime(start, view.Zone).ToString("yyyy-MM", CultureInfo.InvariantCulture), hours, hours.All(h => h.Verified) && hours.Count > 0),
+                MeterJsonContext.Relaxed.MaxHourAttributes);
+        }
+
+        static bool IsMonth(MonthMax max, DateTimeOffset localMonthStart) =>
+            max.Year == localMonthStart.Year && max.Month == localMonthStart.Month;
+    }
+}
+
+/// <summary><c>yesterday_*</c>: the local date, its length (23, 24 or 25 hours), intervals received, complete, all verified.</summary>
+internal sealed record DayAttributes(string Date, int Hours, int Intervals, bool Complete, bool Verified);
+
+/// <summary><c>today_*</c>, <c>month_*</c>: through when the data reaches (it lags the clock), and how much of it is verified.</summary>
+internal sealed record RunningAttributes(string? Month, string? Through, int Intervals, bool Verified);
+
+/// <summary>The peak hours behind a month max-hour, in time order.</summary>
+internal sealed record MaxHourAttributes(string Month, IReadOnlyList<PeakHour> Hours, bool Verified);
+
+internal sealed record PeakHour(string Start, string End, decimal Value, bool Verified);
+
+internal sealed record CapacityStepAttributes(decimal? FromKw, decimal? ToKw, decimal? MonthMaxKw, string? Currency);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(DayAttributes))]
+[JsonSerializable(typeof(RunningAttributes))]
+[JsonSerializable(typeof(MaxHourAttributes))]
+[JsonSerializable(typeof(CapacityStepAttributes))]
+internal sealed partial class MeterJsonContext : JsonSerializerContext
+{
+    /// <summary>As <see cref="PublishedJsonContext.Relaxed"/>: offsets stay "+01:00" on the wire.</summary>
+    public static MeterJsonContext Relaxed => RelaxedHolder.Instance;
+
+    private static class RelaxedHolder
+    {
+        public static readonly MeterJsonContext Instance = new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+}
