@@ -80,9 +80,11 @@ internal static class MeterSensors
         Running(TodayConsumption, meter?.Consumption, today.Start, null);
         Running(MonthConsumption, meter?.Consumption, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
 
-        // A max from another month (a cached answer across a month boundary) is not this month's: unknown, not wrong.
-        var month = meter?.MonthMax is { } m && IsMonth(m, monthStart) ? m : null;
-        var lastMonth = meter?.LastMonthMax is { } l && IsMonth(l, lastMonthStart) ? l : null;
+        // Matched by month, not by slot: across a month boundary, data fetched before midnight still says which
+        // month it is. This month's max from last month is unknown, not wrong; last night's "this month" is last month.
+        MonthMax?[] known = [meter?.MonthMax, meter?.LastMonthMax];
+        var month = known.FirstOrDefault(m => m is not null && IsMonth(m, monthStart));
+        var lastMonth = known.FirstOrDefault(m => m is not null && IsMonth(m, lastMonthStart));
         Max(SensorCatalog.MonthMaxHour, month, monthStart);
         Max(LastMonthMaxHour, lastMonth, lastMonthStart);
 
