@@ -14,6 +14,7 @@ internal static class ConfigLoader
 
     public static ConfigResult Load(string path, IReadOnlyDictionary<string, string?> environment)
     {
+        path = Locate(path);
         string text;
         try
         {
@@ -29,6 +30,21 @@ internal static class ConfigLoader
         }
 
         return Parse(text, path, environment);
+    }
+
+    /// <summary>
+    /// The default path is relative to the working directory (the repository root for <c>dotnet run</c>); started from
+    /// elsewhere — a published binary, a service unit — the copy shipped next to the executable is used instead.
+    /// </summary>
+    public static string Locate(string path)
+    {
+        if (path != DefaultPath || File.Exists(path))
+        {
+            return path;
+        }
+
+        var shipped = Path.Combine(AppContext.BaseDirectory, DefaultPath);
+        return File.Exists(shipped) ? shipped : path;
     }
 
     /// <param name="sourceName">The file name, for messages about the document as a whole.</param>

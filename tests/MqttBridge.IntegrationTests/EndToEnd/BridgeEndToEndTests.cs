@@ -191,6 +191,16 @@ public sealed class BridgeEndToEndTests
     }
 
     [Fact]
+    public async Task Started_outside_the_repository_it_finds_the_default_config_shipped_with_it()
+    {
+        // BridgeProcess runs in an empty temp folder: no config/mqttbridge.yaml there.
+        var (code, output) = await BridgeProcess.RunAsync(null, null, "check-config");
+
+        Assert.True(code == 0, output);
+        Assert.Contains("is valid: 1 site(s): home (static tariff)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Busy_embedded_broker_port_exits_1_with_a_clear_message()
     {
         using var mosquitto = await MosquittoBroker.StartAsync();
