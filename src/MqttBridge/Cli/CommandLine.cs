@@ -25,7 +25,9 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
 
         Options:
           --config PATH     configuration file (default: config/mqttbridge.yaml)
-          --addon           Home Assistant add-on mode (also on when SUPERVISOR_TOKEN is set)
+          --addon           Home Assistant add-on mode (also on when SUPERVISOR_TOKEN is set): reads the add-on's
+                            options (MQTTBRIDGE_OPTIONS_PATH, default /data/options.json) instead of --config, and
+                            the broker from the Supervisor (MQTTBRIDGE_SUPERVISOR_URL, default http://supervisor)
           --version         print the version and exit
           -h, --help        print this help and exit
 
