@@ -28,9 +28,26 @@ switch (cli)
         return 0;
 }
 
+var environment = ConfigLoader.ProcessEnvironment();
+if (cli.Command == CliCommand.Health)
+{
+    // Only the data folder is needed: in add-on mode it is known without asking the Supervisor.
+    var dataDir = AddonSettings.IsOn(cli.Addon, environment)
+        ? environment.GetValueOrDefault(EnvironmentOverrides.Prefix + "DATA_DIR") is { Length: > 0 } d ? d : AddonSettings.DataDir
+        : ConfigLoader.Load(cli.ConfigPath, environment).Options?.DataDir;
+    if (dataDir is null)
+    {
+        await Console.Error.WriteLineAsync($"unhealthy: configuration {cli.ConfigPath} is not valid (run check-config)");
+        return 1;
+    }
+
+    var healthy = HealthFile.IsFresh(dataDir, TimeProvider.System.GetUtcNow(), out var detail);
+    Console.WriteLine($"{(healthy ? "healthy" : "unhealthy")}: {detail}");
+    return healthy ? 0 : 1;
+}
+
 using var loggers = LoggerFactory.Create(PlainConsole);
 var log = loggers.CreateLogger("MqttBridge");
-var environment = ConfigLoader.ProcessEnvironment();
 var configSource = cli.ConfigPath;
 ConfigResult config;
 AddonConfigResult? addon = null;
@@ -119,6 +136,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 builder.Services.AddSingleton(time);
 builder.Services.AddSingleton(sp => new MqttConnection(options.Mqtt, options.EmbeddedBroker, time, sp.GetRequiredService<ILogger<MqttConnection>>(), broker));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
+builder.Services.AddHostedService(sp => new HealthFile(sp.GetRequiredService<MqttConnection>(), options.DataDir, time, sp.GetRequiredService<ILogger<HealthFile>>()));
 builder.Services.AddHostedService(sp => new BridgeService(
     runtimes, sp.GetRequiredService<MqttConnection>(), topics, time, sp.GetRequiredService<ILogger<BridgeService>>(), version));
 

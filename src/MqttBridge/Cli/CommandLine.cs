@@ -6,6 +6,7 @@ internal enum CliCommand
 {
     Run,
     CheckConfig,
+    Health,
     Version,
     Help,
 }
@@ -22,6 +23,7 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
         Commands:
           run               start the bridge (the default)
           check-config      validate the configuration, print every problem, and exit (0 = valid, 2 = problems)
+          health            exit 0 if a bridge using this configuration is running and connected (container HEALTHCHECK)
 
         Options:
           --config PATH     configuration file (default: config/mqttbridge.yaml)
@@ -69,6 +71,9 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
                     break;
                 case "check-config":
                     SetCommand(CliCommand.CheckConfig, arg);
+                    break;
+                case "health":
+                    SetCommand(CliCommand.Health, arg);
                     break;
                 case "--version":
                     SetCommand(CliCommand.Version, arg);
