@@ -161,10 +161,8 @@ internal static partial class AddonOptions
                 return p;
             }
 
-            var path = OptionPath(p.Path, out var insidePreset);
-
-            // A preset's line numbers are of a file the user does not see.
-            return p with { Path = path, Line = insidePreset ? null : p.Line };
+            // No lines: the Supervisor writes options.json on one line, and a preset's lines are of a file the user does not see.
+            return p with { Path = OptionPath(p.Path, out _), Line = null };
         }),
     ];
 
@@ -250,7 +248,7 @@ internal static partial class AddonOptions
         if (preset is null)
         {
             options.ReportMissing(Preset, $"{TariffType} static takes its bands from a preset ({names}); for your own bands write a YAML file and set config_file");
-            return new ConfigMap();
+            return FirstPreset();
         }
 
         if (TariffPresets.Load(preset) is { } tariff)
@@ -261,9 +259,11 @@ internal static partial class AddonOptions
         var hint = KeyHints.Closest(preset, TariffPresets.Names);
         options.Report(Preset, hint is not null ? $"'{preset}' is not a known preset; did you mean '{hint}'?" : $"'{preset}' is not a known preset; use {names}");
 
-        // The binder would add "bands: required" for the empty tariff: one problem is enough. Keep a valid band.
-        return TariffPresets.Load(TariffPresets.Names[0])!;
+        return FirstPreset();
     }
+
+    /// <summary>Stands in for a missing or unknown preset, so the binder does not add "bands: required": one problem is enough.</summary>
+    private static ConfigMap FirstPreset() => TariffPresets.Load(TariffPresets.Names[0])!;
 
     /// <summary>The option's value node, or null when it is absent or null.</summary>
     private static ConfigNode? Value(ConfigMap map, string key) => map.Find(key)?.Value is { } node and not ConfigScalar { IsNull: true } ? node : null;
