@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using MqttBridge.IntegrationTests.EndToEnd;
 using MqttBridge.IntegrationTests.Mqtt;
-using YamlDotNet.RepresentationModel;
 
 namespace MqttBridge.IntegrationTests.Addon;
 
@@ -22,10 +21,7 @@ public sealed class AddonEndToEndTests : IDisposable
     /// <summary>addon/config.yaml's default options, as the Supervisor writes them, with <paramref name="edit"/> applied.</summary>
     private string WriteOptions(Action<JsonObject>? edit = null)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(RepoPaths.File("addon/config.yaml"))));
-        var options = (YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("options")];
-        var json = ToJson(options)!.AsObject();
+        var json = AddonOptionsJson.Defaults();
         edit?.Invoke(json);
         var path = Path.Combine(_dir, "options.json");
         File.WriteAllText(path, json.ToJsonString());
@@ -100,13 +96,4 @@ public sealed class AddonEndToEndTests : IDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System);
         }
     }
-
-    /// <summary>The default options hold only texts, lists and sections, which is all this needs to convert.</summary>
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(e => KeyValuePair.Create(((YamlScalarNode)e.Key).Value!, ToJson(e.Value)))),
-        YamlSequenceNode list => new JsonArray([.. list.Children.Select(ToJson)]),
-        YamlScalarNode scalar => JsonValue.Create(scalar.Value),
-        _ => null,
-    };
 }

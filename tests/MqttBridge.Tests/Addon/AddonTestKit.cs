@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using MqttBridge.Addon;
-using MqttBridge.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace MqttBridge.Tests.Addon;
@@ -13,27 +10,10 @@ internal static class AddonTestKit
 {
     public const string Token = "test-supervisor-token";
 
-    public static YamlMappingNode AddonConfig()
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(RepoPaths.File("addon/config.yaml"))));
-        return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
+    public static YamlMappingNode AddonConfig() => AddonOptionsJson.Manifest();
 
     /// <summary>The add-on's default options as the Supervisor writes them to /data/options.json.</summary>
-    public static string DefaultOptionsJson() => ToJson(AddonConfig().Children[new YamlScalarNode("options")]);
-
-    /// <summary>YAML → JSON as the Supervisor would store it: plain numbers and booleans stay numbers and booleans.</summary>
-    public static string ToJson(YamlNode node)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, node);
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    public static string DefaultOptionsJson() => AddonOptionsJson.Defaults().ToJsonString();
 
     public static async Task<AddonConfigResult> LoadAsync(string optionsJson, FakeSupervisor supervisor, IReadOnlyDictionary<string, string?>? environment = null)
     {
@@ -52,41 +32,6 @@ internal static class AddonTestKit
     }
 
     public static IReadOnlyList<string> Problems(AddonConfigResult result) => [.. result.Config.Problems.Select(p => p.ToString())];
-
-    private static void Write(Utf8JsonWriter writer, YamlNode node)
-    {
-        switch (node)
-        {
-            case YamlMappingNode map:
-                writer.WriteStartObject();
-                foreach (var (key, value) in map.Children)
-                {
-                    writer.WritePropertyName(((YamlScalarNode)key).Value!);
-                    Write(writer, value);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case YamlSequenceNode list:
-                writer.WriteStartArray();
-                foreach (var item in list.Children)
-                {
-                    Write(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            case YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } scalar when scalar.Value is "true" or "false":
-                writer.WriteBooleanValue(scalar.Value == "true");
-                break;
-            case YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } scalar when decimal.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number):
-                writer.WriteNumberValue(number);
-                break;
-            case YamlScalarNode scalar:
-                writer.WriteStringValue(scalar.Value);
-                break;
-        }
-    }
 }
 
 /// <summary>The Supervisor's <c>/services/mqtt</c> as a message handler: answers what the test says and records the calls.</summary>
