@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of MqttBridge. Installs what the tests need when it is missing
-# (mosquitto and its clients from Debian's packages), then runs dotnet test on the solution.
+# (mosquitto and its clients, python3 with jsonschema and yaml, from Debian's packages), then runs dotnet test on the solution.
 # Integration tests start their own brokers on free 127.0.0.1 ports and stop them again.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +9,8 @@ need=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v mosquitto_sub >/dev/null 2>&1 || need+=(mosquitto-clients)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# The add-on manifest is checked against the HA linter's JSON schema (eng/lint-addon.py).
+python3 -c 'import jsonschema, yaml' >/dev/null 2>&1 || need+=(python3-jsonschema python3-yaml)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]} (needed by the integration tests)"
   sudo=""

@@ -6,6 +6,7 @@ internal enum CliCommand
 {
     Run,
     CheckConfig,
+    Health,
     Version,
     Help,
 }
@@ -22,10 +23,13 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
         Commands:
           run               start the bridge (the default)
           check-config      validate the configuration, print every problem, and exit (0 = valid, 2 = problems)
+          health            exit 0 if a bridge using this configuration is running and connected (container HEALTHCHECK)
 
         Options:
           --config PATH     configuration file (default: config/mqttbridge.yaml)
-          --addon           Home Assistant add-on mode (also on when SUPERVISOR_TOKEN is set)
+          --addon           Home Assistant add-on mode (also on when SUPERVISOR_TOKEN is set): reads the add-on's
+                            options (MQTTBRIDGE_OPTIONS_PATH, default /data/options.json) instead of --config, and
+                            the broker from the Supervisor (MQTTBRIDGE_SUPERVISOR_URL, default http://supervisor)
           --version         print the version and exit
           -h, --help        print this help and exit
 
@@ -67,6 +71,9 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
                     break;
                 case "check-config":
                     SetCommand(CliCommand.CheckConfig, arg);
+                    break;
+                case "health":
+                    SetCommand(CliCommand.Health, arg);
                     break;
                 case "--version":
                     SetCommand(CliCommand.Version, arg);

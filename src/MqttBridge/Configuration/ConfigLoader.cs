@@ -14,6 +14,7 @@ internal static class ConfigLoader
 
     public static ConfigResult Load(string path, IReadOnlyDictionary<string, string?> environment)
     {
+        path = Locate(path);
         string text;
         try
         {
@@ -31,9 +32,37 @@ internal static class ConfigLoader
         return Parse(text, path, environment);
     }
 
+    /// <summary>
+    /// The default path is relative to the working directory (the repository root for <c>dotnet run</c>); started from
+    /// elsewhere — a published binary, a service unit — the copy shipped next to the executable is used instead.
+    /// </summary>
+    public static string Locate(string path)
+    {
+        if (path != DefaultPath || File.Exists(path))
+        {
+            return path;
+        }
+
+        var shipped = Path.Combine(AppContext.BaseDirectory, DefaultPath);
+        return File.Exists(shipped) ? shipped : path;
+    }
+
     /// <param name="sourceName">The file name, for messages about the document as a whole.</param>
     public static ConfigResult Parse(string yamlText, string sourceName, IReadOnlyDictionary<string, string?> environment)
     {
+        var problems = new List<ConfigProblem>();
+        var root = ParseTree(yamlText, sourceName, "(mqtt, embedded_broker, time_zone, data_dir, sites)", problems);
+        return root is null ? new ConfigResult(null, problems) : Bind(root, environment, problems);
+    }
+
+    /// <summary>
+    /// Reads a YAML (or JSON: JSON is YAML) document into a mutable tree that remembers lines.
+    /// Null, with the problem recorded, when the text is not YAML at all.
+    /// </summary>
+    /// <param name="expectedKeys">Named in the message when the document is not a mapping.</param>
+    public static ConfigMap? ParseTree(string yamlText, string sourceName, string expectedKeys, List<ConfigProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
         var stream = new YamlStream();
         var parser = new Parser(new StringReader(yamlText));
         try
@@ -43,16 +72,17 @@ internal static class ConfigLoader
         catch (YamlException e)
         {
             var line = e.Start.Line > 0 ? (int?)e.Start.Line : null;
-            return Failed(new ConfigProblem(string.Empty, line, $"{sourceName} is not valid YAML: {e.Message}"));
+            problems.Add(new ConfigProblem(string.Empty, line, $"{sourceName} is not valid YAML: {e.Message}"));
+            return null;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
             // The scanner fails this way on some unterminated input (an unclosed '[' at the end); the last event read is the best line we have.
             var line = parser.Current is { Start.Line: > 0 } current ? (int?)current.Start.Line : null;
-            return Failed(new ConfigProblem(string.Empty, line, $"{sourceName} is not valid YAML; look for an unclosed bracket or quote on or after this line"));
+            problems.Add(new ConfigProblem(string.Empty, line, $"{sourceName} is not valid YAML; look for an unclosed bracket or quote on or after this line"));
+            return null;
         }
 
-        var problems = new List<ConfigProblem>();
         var root = new ConfigMap();
         if (stream.Documents.Count > 1)
         {
@@ -70,11 +100,22 @@ internal static class ConfigLoader
                 case ConfigScalar { IsNull: true }:
                     break;
                 case var other:
-                    problems.Add(new ConfigProblem(string.Empty, other.Line, $"{sourceName} must hold a mapping of keys (mqtt, embedded_broker, time_zone, data_dir, sites), not {other.Kind}"));
+                    problems.Add(new ConfigProblem(string.Empty, other.Line, $"{sourceName} must hold a mapping of keys {expectedKeys}, not {other.Kind}"));
                     break;
             }
         }
 
+        return root;
+    }
+
+    /// <summary>
+    /// Applies the environment overrides to a configuration tree and validates it: the one path from a tree to
+    /// options, whether the tree came from the YAML file or from the add-on's options.
+    /// </summary>
+    /// <param name="problems">Problems found so far (reading the document); they are reported with the binder's.</param>
+    public static ConfigResult Bind(ConfigMap root, IReadOnlyDictionary<string, string?> environment, List<ConfigProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
         EnvironmentOverrides.Apply(root, environment, problems);
         var options = OptionsBinder.Bind(root, problems);
 

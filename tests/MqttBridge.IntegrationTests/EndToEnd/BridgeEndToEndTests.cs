@@ -75,10 +75,9 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task External_broker_gets_everything_and_offline_after_sigterm()
     {
-        using var mosquitto = await MosquittoBroker.StartAsync();
-        using var bridge = BridgeProcess.Start(ExternalBrokerConfig(mosquitto.Port));
-        var retained = await MosquittoSub.WaitUntilAsync(mosquitto.Port, HasAll, Patience);
-        Assert.True(HasAll(retained), bridge.Output);
+        var (mosquitto, bridge) = await RunningOnMosquittoAsync();
+        using var broker = mosquitto;
+        using var process = bridge;
 
         var stopwatch = Stopwatch.StartNew();
         bridge.Signal(BridgeProcess.SigTerm);
@@ -92,9 +91,9 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task Broker_publishes_offline_as_will_when_the_process_dies()
     {
-        using var mosquitto = await MosquittoBroker.StartAsync();
-        using var bridge = BridgeProcess.Start(ExternalBrokerConfig(mosquitto.Port));
-        Assert.True(HasAll(await MosquittoSub.WaitUntilAsync(mosquitto.Port, HasAll, Patience)), bridge.Output);
+        var (mosquitto, bridge) = await RunningOnMosquittoAsync();
+        using var broker = mosquitto;
+        using var process = bridge;
 
         bridge.Signal(BridgeProcess.SigKill);
         await bridge.WaitForExitAsync(TimeSpan.FromSeconds(10));
@@ -106,9 +105,9 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task Restarted_broker_gets_everything_back()
     {
-        using var mosquitto = await MosquittoBroker.StartAsync();
-        using var bridge = BridgeProcess.Start(ExternalBrokerConfig(mosquitto.Port));
-        Assert.True(HasAll(await MosquittoSub.WaitUntilAsync(mosquitto.Port, HasAll, Patience)), bridge.Output);
+        var (mosquitto, bridge) = await RunningOnMosquittoAsync();
+        using var broker = mosquitto;
+        using var process = bridge;
 
         // mosquitto runs without persistence: after the restart it holds nothing until the bridge re-publishes.
         mosquitto.Stop();
@@ -122,9 +121,9 @@ public sealed class BridgeEndToEndTests
     [Fact]
     public async Task Home_assistant_birth_message_brings_discovery_back()
     {
-        using var mosquitto = await MosquittoBroker.StartAsync();
-        using var bridge = BridgeProcess.Start(ExternalBrokerConfig(mosquitto.Port));
-        Assert.True(HasAll(await MosquittoSub.WaitUntilAsync(mosquitto.Port, HasAll, Patience)), bridge.Output);
+        var (mosquitto, bridge) = await RunningOnMosquittoAsync();
+        using var broker = mosquitto;
+        using var process = bridge;
 
         // Someone wiped the retained discovery; Home Assistant restarts and announces itself.
         await MosquittoSub.PublishAsync(mosquitto.Port, "homeassistant/device/mqttbridge_home/config", string.Empty, retain: true);
@@ -192,6 +191,16 @@ public sealed class BridgeEndToEndTests
     }
 
     [Fact]
+    public async Task Started_outside_the_repository_it_finds_the_default_config_shipped_with_it()
+    {
+        // BridgeProcess runs in an empty temp folder: no config/mqttbridge.yaml there.
+        var (code, output) = await BridgeProcess.RunAsync(null, null, "check-config");
+
+        Assert.True(code == 0, output);
+        Assert.Contains("is valid: 1 site(s): home (static tariff)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Busy_embedded_broker_port_exits_1_with_a_clear_message()
     {
         using var mosquitto = await MosquittoBroker.StartAsync();
@@ -200,6 +209,16 @@ public sealed class BridgeEndToEndTests
         Assert.Equal(1, code);
         Assert.Contains("embedded_broker.port", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A real mosquitto on a free port and the bridge on it with the default config, once everything is retained.</summary>
+    private static async Task<(MosquittoBroker Mosquitto, BridgeProcess Bridge)> RunningOnMosquittoAsync()
+    {
+        var mosquitto = await MosquittoBroker.StartAsync();
+        var bridge = BridgeProcess.Start(ExternalBrokerConfig(mosquitto.Port));
+        var retained = await MosquittoSub.WaitUntilAsync(mosquitto.Port, HasAll, Patience);
+        Assert.True(HasAll(retained), $"got {string.Join(", ", retained.Keys)}\n{bridge.Output}");
+        return (mosquitto, bridge);
     }
 
     /// <summary>Runs the shared hacheck tool (Home Assistant's own rules) when the checkout has it beside it.</summary>

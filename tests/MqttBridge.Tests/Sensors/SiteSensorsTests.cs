@@ -35,6 +35,24 @@ public sealed class SiteSensorsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Attributes_match_the_golden_documents()
+    {
+        // Two short local days would not be real; a real one (24 hourly slots, day/night prices) keeps the file readable.
+        var curve = Days(new DateOnly(2026, 11, 23), 2, 60, t => TimeZoneInfo.ConvertTime(t, Oslo).Hour is >= 6 and < 22 ? 0.466m : 0.314m);
+        var messages = Render(curve, Local(2026, 11, 23, 21, 30));
+
+        foreach (var (topic, file) in new[]
+        {
+            ("mqttbridge/home/grid_price/attributes", "grid_price_attributes.json"),
+            ("mqttbridge/home/next_hour_price/attributes", "next_hour_price_attributes.json"),
+            ("mqttbridge/home/tariff_problem/attributes", "tariff_problem_attributes.json"),
+        })
+        {
+            Assert.Equal(Normalize(Golden.Read(file, messages[topic])), Normalize(messages[topic]));
+        }
+    }
+
+    [Fact]
     public void Discovery_uses_the_classes_home_assistant_accepts()
     {
         var messages = Render(Days(new DateOnly(2026, 11, 23), 1, 60, _ => 1m, currency: "DKK"), Local(2026, 11, 23, 12), meter: true);

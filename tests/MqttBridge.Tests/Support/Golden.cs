@@ -5,7 +5,7 @@ namespace MqttBridge.Tests.Support;
 /// <summary>Golden files under tests/MqttBridge.Tests/Golden. UPDATE_GOLDEN=1 rewrites them from the actual output (review the diff!).</summary>
 internal static class Golden
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Read(string name, string actual)
     {

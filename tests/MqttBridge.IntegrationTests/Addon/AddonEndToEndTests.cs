@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MqttBridge.IntegrationTests.EndToEnd;
+using MqttBridge.IntegrationTests.Mqtt;
+
+namespace MqttBridge.IntegrationTests.Addon;
+
+/// <summary>The real bridge in add-on mode: an options.json, a fake Supervisor on 127.0.0.1, a real mosquitto or the embedded broker.</summary>
+public sealed class AddonEndToEndTests : IDisposable
+{
+    private const string Token = "e2e-supervisor-token";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly string[] SiteTopics = ["mqttbridge/status", "homeassistant/device/mqttbridge_home/config", "mqttbridge/home/grid_price", "mqttbridge/home/price_level", "mqttbridge/home/prices"];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("mqttbridge-addon-e2e-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static bool HasAll(Dictionary<string, string> retained) => SiteTopics.All(retained.ContainsKey) && retained["mqttbridge/status"] == "online";
+
+    /// <summary>addon/config.yaml's default options, as the Supervisor writes them, with <paramref name="edit"/> applied.</summary>
+    private string WriteOptions(Action<JsonObject>? edit = null)
+    {
+        var json = AddonOptionsJson.Defaults();
+        edit?.Invoke(json);
+        var path = Path.Combine(_dir, "options.json");
+        File.WriteAllText(path, json.ToJsonString());
+        return path;
+    }
+
+    private Dictionary<string, string> AddonEnvironment(string optionsPath, string supervisorUrl) => new()
+    {
+        ["SUPERVISOR_TOKEN"] = Token,
+        ["MQTTBRIDGE_OPTIONS_PATH"] = optionsPath,
+        ["MQTTBRIDGE_SUPERVISOR_URL"] = supervisorUrl,
+        ["MQTTBRIDGE__DATA_DIR"] = Path.Combine(_dir, "data"),
+    };
+
+    [Fact]
+    public async Task Publishes_on_the_broker_the_supervisor_names()
+    {
+        using var mosquitto = await MosquittoBroker.StartAsync();
+        using var supervisor = FakeSupervisorServer.WithBroker(mosquitto.Port);
+        var environment = AddonEnvironment(WriteOptions(), supervisor.Url);
+        using var bridge = BridgeProcess.Start(null, environment);
+
+        var retained = await MosquittoSub.WaitUntilAsync(mosquitto.Port, HasAll, Patience);
+        Assert.True(HasAll(retained), $"missing topics; got {string.Join(", ", retained.Keys)}\n{bridge.Output}");
+        Assert.Equal([("/services/mqtt", "Bearer " + Token)], supervisor.Requests);
+        Assert.Contains($"broker 127.0.0.1:{mosquitto.Port}", bridge.Output, StringComparison.Ordinal);
+
+        // The container's HEALTHCHECK: healthy while connected.
+        await bridge.WaitForOutputAsync("Connected to MQTT broker", Patience);
+        var health = await WaitForHealthAsync(environment);
+        Assert.True(health.ExitCode == 0, health.Output);
+    }
+
+    [Fact]
+    public async Task Without_an_mqtt_service_serves_the_sensors_on_the_embedded_broker_and_says_how_to_reach_it()
+    {
+        using var supervisor = FakeSupervisorServer.WithoutMqtt();
+        var port = TestPorts.GetFree();
+        var options = WriteOptions(o => o["embedded_broker"] = new JsonObject { ["port"] = port });
+        using var bridge = BridgeProcess.Start(null, AddonEnvironment(options, supervisor.Url));
+
+        var retained = await MosquittoSub.WaitUntilAsync(port, HasAll, Patience);
+        Assert.True(HasAll(retained), $"missing topics; got {string.Join(", ", retained.Keys)}\n{bridge.Output}");
+        Assert.Contains($"No MQTT service from the Supervisor (GET {supervisor.Url}/services/mqtt answered HTTP 400: No service 'mqtt' available); using the embedded broker", bridge.Output, StringComparison.Ordinal);
+        Assert.Contains($"Embedded MQTT broker listening on 0.0.0.0:{port}", bridge.Output, StringComparison.Ordinal);
+        Assert.Contains($"with broker {Dns.GetHostName()} and port {port} (no username or password)", bridge.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_options_stop_with_exit_code_2_and_name_the_option()
+    {
+        using var supervisor = FakeSupervisorServer.WithoutMqtt();
+        var options = WriteOptions(o => o["sites"]![0]!["preset"] = "elvia_houshold");
+        var (code, output) = await BridgeProcess.RunAsync(null, AddonEnvironment(options, supervisor.Url), "check-config");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"Configuration {options} has 1 problem:", output, StringComparison.Ordinal);
+        Assert.Contains("  - sites[0].preset: 'elvia_houshold' is not a known preset; did you mean 'elvia_household'?", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> WaitForHealthAsync(Dictionary<string, string> environment)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + Patience;
+        while (true)
+        {
+            var result = await BridgeProcess.RunAsync(null, environment, "health");
+            if (result.ExitCode == 0 || TimeProvider.System.GetUtcNow() > deadline)
+            {
+                return result;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using MqttBridge.Addon;
+using YamlDotNet.RepresentationModel;
+
+namespace MqttBridge.Tests.Addon;
+
+/// <summary>The add-on and container files as Home Assistant's linter, the Supervisor and docker build read them.</summary>
+public sealed partial class AddonFilesTests
+{
+    private static readonly YamlMappingNode Config = AddonTestKit.AddonConfig();
+
+    private static string Scalar(YamlNode map, string key) => ((YamlScalarNode)((YamlMappingNode)map).Children[new YamlScalarNode(key)]).Value!;
+
+    private static YamlMappingNode Map(YamlNode map, string key) => (YamlMappingNode)((YamlMappingNode)map).Children[new YamlScalarNode(key)];
+
+    private static IEnumerable<string> Keys(YamlMappingNode map) => map.Children.Keys.Select(k => ((YamlScalarNode)k).Value!);
+
+    private static (int ExitCode, string Output) Lint(string? addonDir = null)
+    {
+        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(RepoPaths.File("eng/lint-addon.py"));
+        if (addonDir is not null)
+        {
+            info.ArgumentList.Add(addonDir);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
+    [Fact]
+    public void Add_on_passes_the_linters_schema_and_rules()
+    {
+        var (code, output) = Lint();
+        Assert.True(code == 0, output);
+        Assert.Contains("0 problem(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_linter_check_catches_defaults_deprecated_archs_and_missing_translations()
+    {
+        var dir = Directory.CreateTempSubdirectory("mqttbridge-addon-lint-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(RepoPaths.File("addon")))
+            {
+                File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+            }
+
+            Directory.CreateDirectory(Path.Combine(dir, "translations"));
+            File.WriteAllText(Path.Combine(dir, "translations", "en.yaml"), "configuration: {}\n");
+            File.WriteAllText(Path.Combine(dir, "config.yaml"), File.ReadAllText(RepoPaths.File("addon/config.yaml"))
+                .Replace("  - amd64\n", "  - amd64\n  - armv7\nboot: auto\nwatchdog: tcp://[HOST]:[PORT:1883]\n", StringComparison.Ordinal));
+
+            var (code, output) = Lint(dir);
+            Assert.Equal(1, code);
+            Assert.Contains("'boot' should be removed, it uses a default value", output, StringComparison.Ordinal);
+            Assert.Contains("arch 'armv7' is deprecated", output, StringComparison.Ordinal);
+            Assert.Contains("'watchdog' is obsolete", output, StringComparison.Ordinal);
+            Assert.Contains("configuration.sites needs a name and a description", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Manifest_names_the_bridge_version_its_mqtt_service_and_an_unmapped_broker_port()
+    {
+        var version = XDocument.Load(RepoPaths.File("Directory.Build.props")).Descendants("Version").Single().Value;
+        Assert.Equal(version, Scalar(Config, "version"));
+        Assert.Equal("mqttbridge", Scalar(Config, "slug"));
+        Assert.Equal(["aarch64", "amd64"], ((YamlSequenceNode)Config.Children[new YamlScalarNode("arch")]).Children.Select(n => ((YamlScalarNode)n).Value));
+        Assert.Equal(["mqtt:want"], ((YamlSequenceNode)Config.Children[new YamlScalarNode("services")]).Children.Select(n => ((YamlScalarNode)n).Value));
+
+        // Nothing exposed on the host unless the user maps it: the host port is null.
+        var port = Assert.Single(Map(Config, "ports").Children);
+        Assert.Equal("1883/tcp", ((YamlScalarNode)port.Key).Value);
+        Assert.Equal("null", ((YamlScalarNode)port.Value).Value);
+
+        // The add-on image builds on the released bridge image of the same version.
+        Assert.Contains($"FROM ghcr.io/mqttbridge/mqttbridge:{version}\n", File.ReadAllText(RepoPaths.File("addon/Dockerfile")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schema_options_are_exactly_what_the_bridge_maps()
+    {
+        var schema = Map(Config, "schema");
+        Assert.Equal(AddonOptions.RootKeys.Order(), Keys(schema).Order());
+        Assert.Equal(AddonOptions.MqttKeys.Order(), Keys(Map(schema, "mqtt")).Order());
+        Assert.Equal(AddonOptions.BrokerKeys.Order(), Keys(Map(schema, "embedded_broker")).Order());
+        var site = (YamlMappingNode)((YamlSequenceNode)schema.Children[new YamlScalarNode("sites")]).Children.Single();
+        Assert.Equal(AddonOptions.AllSiteKeys.Order(), Keys(site).Order());
+
+        // The choices offered in the form are the ones the bridge knows.
+        Assert.Equal($"list({string.Join('|', TariffPresets.Names)})?", Scalar(site, "preset"));
+        Assert.Equal($"list({string.Join('|', MqttBridge.Configuration.OptionsBinder.TariffTypes)})?", Scalar(site, "tariff_type"));
+        Assert.Equal($"list({string.Join('|', MqttBridge.Configuration.OptionsBinder.MeterTypes)})?", Scalar(site, "meter_type"));
+        Assert.Equal(AddonOptions.TariffOptionKeys.Keys.Order(), MqttBridge.Configuration.OptionsBinder.TariffTypes.Order());
+        Assert.Equal(AddonOptions.MeterOptionKeys.Keys.Order(), MqttBridge.Configuration.OptionsBinder.MeterTypes.Order());
+
+        // Secrets are password fields: hidden in the form and in backups' UI.
+        foreach (var key in new[] { "api_key", "token" })
+        {
+            Assert.Equal("password?", Scalar(site, key));
+        }
+
+        Assert.Equal("password?", Scalar(Map(schema, "mqtt"), "password"));
+        Assert.Equal("password?", Scalar(Map(schema, "embedded_broker"), "password"));
+    }
+
+    [Fact]
+    public void Icon_and_logo_are_pngs_of_the_store_sizes()
+    {
+        Assert.Equal((128, 128), PngSize("addon/icon.png"));
+        var (width, height) = PngSize("addon/logo.png");
+        Assert.InRange(width, 200, 300);
+        Assert.InRange(height, 80, 120);
+    }
+
+    [Fact]
+    public void Dockerfile_copies_files_that_exist_and_publishes_the_bridge()
+    {
+        var dockerfile = File.ReadAllText(RepoPaths.File("Dockerfile"));
+        Assert.DoesNotContain("BUILD_FROM", dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotContain("BUILD_FROM", File.ReadAllText(RepoPaths.File("addon/Dockerfile")), StringComparison.Ordinal);
+        Assert.Equal(2, FromLine().Count(dockerfile));
+
+        foreach (Match copy in CopyLine().Matches(dockerfile))
+        {
+            var sources = copy.Groups["args"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..^1];
+            foreach (var source in sources.Where(s => !s.StartsWith("--", StringComparison.Ordinal)))
+            {
+                Assert.True(File.Exists(RepoPaths.File(source)) || Directory.Exists(RepoPaths.File(source)), $"COPY {source}: not in the repository");
+            }
+        }
+
+        // The publish command (run here by hand: see README "Container") names the project and a NativeAOT build
+        // whose binary is the one the image starts and health-checks.
+        var publish = Assert.Single(PublishLine().Matches(dockerfile)).Groups["project"].Value;
+        Assert.True(File.Exists(RepoPaths.File(publish)), publish);
+        var assembly = XDocument.Load(RepoPaths.File(publish)).Descendants("AssemblyName").Single().Value;
+        Assert.Contains($"ENTRYPOINT [\"/app/{assembly}\"]", dockerfile, StringComparison.Ordinal);
+        Assert.Contains($"CMD [\"/app/{assembly}\", \"health\"", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("-p:PublishAot=true", dockerfile, StringComparison.Ordinal);
+
+        Assert.Matches(@"\nUSER \$APP_UID\n", dockerfile);
+        Assert.Contains("VOLUME [\"/config\", \"/data\"]", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("CMD [\"--config\", \"/config/mqttbridge.yaml\"]", dockerfile, StringComparison.Ordinal);
+    }
+
+    private static (int Width, int Height) PngSize(string relative)
+    {
+        var bytes = File.ReadAllBytes(RepoPaths.File(relative));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a }, bytes[..8]);
+        Assert.Equal("IHDR"u8.ToArray(), bytes[12..16]);
+        return (BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+    }
+
+    [GeneratedRegex(@"^FROM \S+", RegexOptions.Multiline)]
+    private static partial Regex FromLine();
+
+    [GeneratedRegex(@"^COPY (?!--from)(?<args>.+)$", RegexOptions.Multiline)]
+    private static partial Regex CopyLine();
+
+    [GeneratedRegex(@"^RUN dotnet publish (?<project>\S+)", RegexOptions.Multiline)]
+    private static partial Regex PublishLine();
+}
