@@ -30,6 +30,12 @@ switch (cli)
         return 2;
 }
 
+if (cli.Command == CliCommand.Tariffs)
+{
+    using var cliLoggers = LoggerFactory.Create(PlainConsole);
+    return await TariffsCommand.RunAsync(cli, Console.Out, Console.Error, TimeProvider.System, cliLoggers, CancellationToken.None);
+}
+
 var config = ConfigLoader.Load(cli.ConfigPath, ConfigLoader.ProcessEnvironment());
 if (!config.IsValid || config.Options is null)
 {
