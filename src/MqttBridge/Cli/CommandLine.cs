@@ -85,14 +85,14 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
                 case "--base-url" or "--api-key":
                     if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
                     {
-                        var value = args[++i];
+                        var given = args[++i];
                         if (arg == "--base-url")
                         {
-                            baseUrl = value;
+                            baseUrl = given;
                         }
                         else
                         {
-                            apiKey = value;
+                            apiKey = given;
                         }
                     }
                     else
