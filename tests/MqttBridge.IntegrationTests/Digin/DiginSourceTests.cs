@@ -175,7 +175,7 @@ public sealed class DiginSourceTests : IDisposable
     {
         var now = Oslo(2026, 11, 23, 10, 15);
         var time = new FakeTimeProvider(now);
-        using var server = new FakeApiServer(_ => FakeResponse.Json("""{"statusCode": 401, "message": "Access denied due to invalid subscription key."}""", status));
+        using var server = new FakeApiServer(_ => FakeResponse.Plain(status));
         using var service = Service(server, time);
         var (low, high) = (Site(service, MpLow), Site(service, MpHigh));
 

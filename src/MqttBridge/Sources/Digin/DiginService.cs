@@ -114,13 +114,12 @@ internal sealed partial class DiginService : IDisposable
     public async Task<IReadOnlyList<DiginTariffType>> TariffTypesAsync(CancellationToken ct)
     {
         var response = await _client.SendAsync(() => Request(HttpMethod.Get, "tarifftype"), ct);
-        var now = _time.GetUtcNow();
+        Check(response, _time.GetUtcNow(), "tarifftype");
         if (response.Status == HttpStatusCode.NoContent || response.Body.Length == 0)
         {
             return [];
         }
 
-        Check(response, now, "tarifftype");
         return Parse(response, DiginJsonContext.Default.DiginTariffTypeContainer).TariffTypes ?? [];
     }
 
@@ -240,6 +239,11 @@ internal sealed partial class DiginService : IDisposable
             return new Entry { Data = same, FetchedAt = fetchedAt, Due = DueAfter(fetchedAt, End(same)) };
         }
 
+        if (response.Status != HttpStatusCode.NotModified)
+        {
+            Check(response, fetchedAt, key.StartsWith("tariffquery ", StringComparison.Ordinal) ? "tariffquery" : "meteringpointsgridtariffs");
+        }
+
         Dictionary<string, DiginSiteTariff> data;
         if (response.Status is HttpStatusCode.NoContent or HttpStatusCode.NotModified || response.Body.Length == 0)
         {
@@ -247,7 +251,6 @@ internal sealed partial class DiginService : IDisposable
         }
         else
         {
-            Check(response, fetchedAt, key.StartsWith("tariffquery ", StringComparison.Ordinal) ? "tariffquery" : "meteringpointsgridtariffs");
             var text = Text(response);
             try
             {
