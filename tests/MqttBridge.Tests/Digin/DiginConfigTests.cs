@@ -1,3 +1,4 @@
+using MqttBridge.Tests.Configuration;
 using static MqttBridge.Tests.Configuration.ConfigTestKit;
 
 namespace MqttBridge.Tests.Digin;
@@ -87,5 +88,17 @@ public sealed class DiginConfigTests
 
         Assert.NotEmpty(problems);
         Assert.DoesNotContain(problems, p => p.Contains(Key, StringComparison.Ordinal));
+    }
+}
+
+public sealed class DiginExampleConfigTests
+{
+    [Fact]
+    public void The_norway_example_is_valid_and_both_sites_share_elvia()
+    {
+        var result = MqttBridge.Configuration.ConfigLoader.Load(RepoPaths.File("config/examples/norway-digin-elvia.yaml"), ConfigTestKit.NoEnvironment);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Problems));
+        Assert.All(result.Options!.Sites, s => Assert.Equal("https://elvia.azure-api.net/grid-tariff", s.Tariff!.Digin!.BaseUrl));
     }
 }
