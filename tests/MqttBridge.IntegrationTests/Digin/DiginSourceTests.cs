@@ -74,6 +74,7 @@ public sealed class DiginSourceTests : IDisposable
         Assert.Equal("2026-11-25T00:00:00+01:00", body.RootElement.GetProperty("endTime").GetString());
         Assert.Equal([MpLow, MpHigh], body.RootElement.GetProperty("meteringPointIds").EnumerateArray().Select(e => e.GetString()));
         Assert.False(body.RootElement.TryGetProperty("range", out _));
+        Assert.Contains("\"startTime\":\"2026-11-23T00:00:00+01:00\"", request.Body, StringComparison.Ordinal);
 
         Assert.Same(a.Curve, b.Curve);
         Assert.Equal(48, a.Curve.Slots.Count);

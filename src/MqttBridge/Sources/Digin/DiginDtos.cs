@@ -105,4 +105,13 @@ internal sealed record DiginCompanyRange(string? MeteringPointIdFrom, string? Me
 [JsonSerializable(typeof(DiginTariffQueryResult))]
 [JsonSerializable(typeof(DiginTariffTypeContainer))]
 [JsonSerializable(typeof(DiginCompanyMappingFile))]
-internal sealed partial class DiginJsonContext : JsonSerializerContext;
+internal sealed partial class DiginJsonContext : JsonSerializerContext
+{
+    /// <summary>For request bodies: offsets stay "+01:00" rather than "\u002B01:00" (both valid; the first is what the examples show).</summary>
+    public static DiginJsonContext Relaxed => RelaxedHolder.Instance;
+
+    private static class RelaxedHolder
+    {
+        public static readonly DiginJsonContext Instance = new(new System.Text.Json.JsonSerializerOptions(Default.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+}

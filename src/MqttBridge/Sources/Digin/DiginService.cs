@@ -222,7 +222,7 @@ internal sealed partial class DiginService : IDisposable
         else
         {
             var ids = key.Split(' ', 2)[1].Split(',');
-            var body = JsonSerializer.Serialize(new DiginMeteringPointsRequest(start, end, ids), DiginJsonContext.Default.DiginMeteringPointsRequest);
+            var body = JsonSerializer.Serialize(new DiginMeteringPointsRequest(start, end, ids), DiginJsonContext.Relaxed.DiginMeteringPointsRequest);
             response = await _client.SendAsync(
                 () =>
                 {
