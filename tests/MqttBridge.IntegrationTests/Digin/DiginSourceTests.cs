@@ -29,11 +29,11 @@ public sealed class DiginSourceTests : IDisposable
     private static DateTimeOffset Oslo(int year, int month, int day, int hour, int minute = 0) =>
         new(new DateTime(year, month, day, hour, minute, 0), DiginFixtures.Oslo.GetUtcOffset(new DateTime(year, month, day, hour, minute, 0)));
 
-    private DiginService Service(FakeApiServer server, TimeProvider time, bool cache = true, int maxAttempts = 4) => new(
+    private DiginService Service(FakeApiServer server, TimeProvider time, bool cache = true) => new(
         DiginEndpoints.ApiRoot(server.BaseUrl),
         Key,
         "Test grid",
-        new ApiClient(new HttpClient(), DiginService.PolicyFor("Test grid") with { FirstRetryDelay = TimeSpan.FromMilliseconds(10), MaxAttempts = maxAttempts }, time, NullLogger.Instance),
+        new ApiClient(new HttpClient(), DiginService.PolicyFor("Test grid") with { FirstRetryDelay = TimeSpan.FromMilliseconds(10) }, time, NullLogger.Instance),
         cache ? new ResponseCache(_dataDir, "digin", NullLogger.Instance) : null,
         time,
         NullLogger.Instance);
@@ -256,6 +256,30 @@ public sealed class DiginSourceTests : IDisposable
         Assert.Equal("DIGIN GridTariffAPI (Test grid) answered 502 BadGateway after 4 attempts: bad gateway", ex.Message);
         Assert.Equal(4, down.Requests.Count);
         Assert.NotNull(ex.RetryAt);
+    }
+
+    [Fact]
+    public async Task A_lasting_fault_is_asked_again_ever_more_slowly_and_shared_by_every_site()
+    {
+        // A broken answer is a fault the client does not retry itself (as 5xx are, after their own attempts).
+        var now = Oslo(2026, 11, 23, 10, 15);
+        var time = new FakeTimeProvider(now);
+        using var server = new FakeApiServer(_ => FakeResponse.Json("<html>maintenance</html>"));
+        using var service = Service(server, time, cache: false);
+        var (low, high) = (Site(service, MpLow), Site(service, MpHigh));
+
+        var retries = new List<TimeSpan>();
+        for (var i = 0; i < 5; i++)
+        {
+            var at = time.GetUtcNow();
+            var ex = await Assert.ThrowsAsync<SourceException>(() => low.FetchAsync(at, CancellationToken.None));
+            await Assert.ThrowsAsync<SourceException>(() => high.FetchAsync(at, CancellationToken.None));
+            retries.Add(ex.RetryAt!.Value - at);
+            time.SetUtcNow(ex.RetryAt.Value);
+        }
+
+        Assert.Equal([15, 30, 60, 120, 120], retries.Select(r => r.TotalMinutes));
+        Assert.Equal(5, server.Requests.Count);
     }
 
     [Theory]

@@ -55,9 +55,6 @@ internal sealed partial class DiginService : IDisposable
 
     public string Company { get; }
 
-    /// <summary>HTTP requests sent so far (retries included).</summary>
-    public int Calls => _client.Calls;
-
     public static ApiPolicy PolicyFor(string company) => new($"DIGIN GridTariffAPI ({company})", 200, TimeSpan.FromHours(1));
 
     /// <summary>Adds a metering point to the shared request; call for every site before the first fetch.</summary>
@@ -169,8 +166,11 @@ internal sealed partial class DiginService : IDisposable
         }
         catch (SourceException ex)
         {
-            var retry = ex.RetryAt ?? now + FaultRetry;
-            _entries[key] = (entry ?? new Entry()) with { Failure = ex.Message, FailedUntil = retry, Due = entry?.Data is null ? retry : entry.Due };
+            // The client has retried already; a fault that outlasts that waits 15, 30, 60 … minutes (at most 2 hours).
+            var failures = (entry?.Failures ?? 0) + 1;
+            var backoff = TimeSpan.FromMinutes(Math.Min(FaultRetry.TotalMinutes * Math.Pow(2, failures - 1), 120));
+            var retry = ex.RetryAt ?? now + backoff;
+            _entries[key] = (entry ?? new Entry()) with { Failure = ex.Message, FailedUntil = retry, Failures = failures, Due = entry?.Data is null ? retry : entry.Due };
             if (entry?.Data is not null)
             {
                 // Keep the answer we have; it is still asked for again at the retry time.
@@ -405,6 +405,8 @@ internal sealed partial class DiginService : IDisposable
         public string? Failure { get; init; }
 
         public DateTimeOffset FailedUntil { get; init; }
+
+        public int Failures { get; init; }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: re-using the answer fetched at {FetchedAt} from data_dir (due again at {Due}); no call needed")]
