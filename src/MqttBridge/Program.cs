@@ -28,6 +28,12 @@ switch (cli)
         return 0;
 }
 
+if (cli.Command == CliCommand.Tariffs)
+{
+    using var cliLoggers = LoggerFactory.Create(PlainConsole);
+    return await TariffsCommand.RunAsync(cli, Console.Out, Console.Error, TimeProvider.System, cliLoggers, CancellationToken.None);
+}
+
 var environment = ConfigLoader.ProcessEnvironment();
 if (cli.Command == CliCommand.Health)
 {

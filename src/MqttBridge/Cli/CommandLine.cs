@@ -9,6 +9,7 @@ internal enum CliCommand
     Health,
     Version,
     Help,
+    Tariffs,
 }
 
 /// <summary>
@@ -24,6 +25,8 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
           run               start the bridge (the default)
           check-config      validate the configuration, print every problem, and exit (0 = valid, 2 = problems)
           health            exit 0 if a bridge using this configuration is running and connected (container HEALTHCHECK)
+          tariffs           list the tariff keys of a DIGIN grid company (tariff_key), using the config's digin
+                            api_key and base_url, or --api-key KEY and --base-url URL (default: Elvia)
 
         Options:
           --config PATH     configuration file (default: config/mqttbridge.yaml)
@@ -39,6 +42,12 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
 
     public bool IsValid => Error is null;
 
+    /// <summary><c>--base-url</c> for the <c>tariffs</c> command.</summary>
+    public string? BaseUrl { get; init; }
+
+    /// <summary><c>--api-key</c> for the <c>tariffs</c> command (a secret: never printed).</summary>
+    public string? ApiKey { get; init; }
+
     public static CommandLine Parse(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -48,6 +57,8 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
         var configPath = ConfigLoader.DefaultPath;
         var addon = false;
         var errors = new List<string>();
+        string? baseUrl = null;
+        string? apiKey = null;
 
         void SetCommand(CliCommand value, string text)
         {
@@ -74,6 +85,34 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
                     break;
                 case "health":
                     SetCommand(CliCommand.Health, arg);
+                    break;
+                case "tariffs":
+                    SetCommand(CliCommand.Tariffs, arg);
+                    break;
+                case "--base-url" or "--api-key":
+                    if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        var given = args[++i];
+                        if (arg == "--base-url")
+                        {
+                            baseUrl = given;
+                        }
+                        else
+                        {
+                            apiKey = given;
+                        }
+                    }
+                    else
+                    {
+                        errors.Add($"{arg} needs a value");
+                    }
+
+                    break;
+                case var _ when arg.StartsWith("--base-url=", StringComparison.Ordinal):
+                    baseUrl = arg["--base-url=".Length..];
+                    break;
+                case var _ when arg.StartsWith("--api-key=", StringComparison.Ordinal):
+                    apiKey = arg["--api-key=".Length..];
                     break;
                 case "--version":
                     SetCommand(CliCommand.Version, arg);
@@ -114,6 +153,20 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
             }
         }
 
-        return new CommandLine(command ?? CliCommand.Run, configPath, addon, errors.Count == 0 ? null : string.Join("; ", errors));
+        if ((baseUrl ?? apiKey) is not null && command != CliCommand.Tariffs)
+        {
+            errors.Add("--base-url and --api-key belong to the 'tariffs' command");
+        }
+
+        if (baseUrl is not null && (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            errors.Add($"--base-url '{baseUrl}' is not an absolute http:// or https:// URL");
+        }
+
+        return new CommandLine(command ?? CliCommand.Run, configPath, addon, errors.Count == 0 ? null : string.Join("; ", errors))
+        {
+            BaseUrl = baseUrl,
+            ApiKey = apiKey,
+        };
     }
 }

@@ -13,7 +13,7 @@ internal static partial class OptionsBinder
     public static readonly string[] MeterTypes = ["elvia", "eloverblik", "oresundskraft", "fluvius"];
 
     /// <summary>Source types this version can run; the others are known names reserved for later versions.</summary>
-    public static readonly string[] AvailableTariffTypes = ["static"];
+    public static readonly string[] AvailableTariffTypes = ["static", "digin"];
     public static readonly string[] AvailableMeterTypes = ["elvia"];
 
     public static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "workday", "weekend", "holiday"];
@@ -188,6 +188,11 @@ internal static partial class OptionsBinder
     {
         var type = SourceType(s, "tariff", TariffTypes, AvailableTariffTypes);
         var baseUrl = BaseUrl(s);
+        if (type == "digin")
+        {
+            return new TariffOptions { Type = type, BaseUrl = baseUrl, Digin = ReadDigin(s, baseUrl) };
+        }
+
         if (type != "static")
         {
             // Keys of sources this version cannot run are not checked: their schema is not settled yet.
@@ -196,6 +201,68 @@ internal static partial class OptionsBinder
 
         s.AllowOnly(StaticKeys);
         return new TariffOptions { Type = type, BaseUrl = baseUrl, Static = ReadStatic(s) };
+    }
+
+    private static readonly string[] DiginKeys = ["type", "base_url", "api_key", "metering_point_id", "tariff_key", "max_calls_per_hour"];
+
+    /// <summary><c>tariff.type: digin</c>: api_key plus exactly one of metering_point_id and tariff_key; base_url from the DIGIN mapping.</summary>
+    private static DiginTariffOptions? ReadDigin(ConfigSection s, string? baseUrl)
+    {
+        s.AllowOnly(DiginKeys);
+        var apiKey = s.RequiredText("api_key", "your GridTariffAPI key (Elvia: developer portal → Products → GridTariffAPI → your profile's primary key)")?.Trim();
+        var meteringPoint = s.Text("metering_point_id")?.Trim();
+        var tariffKey = s.Text("tariff_key")?.Trim();
+        var maxCalls = s.Int("max_calls_per_hour", 200, 1, 10_000);
+        if (meteringPoint is not null && !Sources.Digin.DiginIds.IsMeteringPointId(meteringPoint))
+        {
+            s.Report("metering_point_id", $"'{meteringPoint}' is not a metering point id; it has 18 digits and starts with 7070575 (see your invoice or Elvia's Min side); quote it in YAML");
+            meteringPoint = null;
+        }
+
+        if (tariffKey is { Length: 0 })
+        {
+            s.Report("tariff_key", "must not be empty");
+            tariffKey = null;
+        }
+
+        if (s.Has("metering_point_id") == s.Has("tariff_key"))
+        {
+            s.ReportHere(s.Has("tariff_key")
+                ? "set metering_point_id or tariff_key, not both (the metering point finds its own tariff and capacity step)"
+                : "set metering_point_id (your tariff and capacity step) or tariff_key (a tariff's prices, listed by 'mqttbridge tariffs')");
+        }
+
+        string? company = null;
+        if (baseUrl is null && meteringPoint is not null)
+        {
+            var mapping = Sources.Digin.GridCompanyMapping.Default;
+            var found = mapping?.Find(meteringPoint);
+            if (mapping is null)
+            {
+                s.ReportMissing("base_url", $"the DIGIN grid-company mapping ({Sources.Digin.GridCompanyMapping.FileName}) is missing next to the binary, so base_url must be set");
+            }
+            else if (found is null)
+            {
+                s.Report("metering_point_id", $"no grid company in the DIGIN mapping covers metering point {Sources.Digin.DiginEndpoints.Mask(meteringPoint)}; set tariff.base_url to your grid company's GridTariffAPI URL (ask the company), or check the id");
+            }
+            else
+            {
+                company = found.Name;
+                baseUrl = Sources.Digin.DiginIds.DefaultBase(found);
+            }
+        }
+
+        return apiKey is null || (meteringPoint is null && tariffKey is null)
+            ? null
+            : new DiginTariffOptions
+            {
+                ApiKey = apiKey,
+                MeteringPointId = meteringPoint,
+                TariffKey = meteringPoint is null ? tariffKey : null,
+                BaseUrl = baseUrl ?? Sources.Digin.GridCompanyMapping.ElviaUrl,
+                Company = company ?? (baseUrl is null ? "ELVIA AS" : null),
+                MaxCallsPerHour = maxCalls,
+            };
     }
 
     private static MeterOptions? ReadMeter(ConfigSection s)

@@ -101,7 +101,7 @@ internal static class MeterSensors
             var kw = month?.Kw;
             var step = ladder is not null && kw is { } k ? ladder.StepFor(k) : null;
             State(CapacityStep, ladder is not null && kw is { } s ? ladder.StepNumber(s) : null);
-            Attributes(CapacityStep, new CapacityStepAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), MeterJsonContext.Relaxed.CapacityStepAttributes);
+            Attributes(CapacityStep, new MeterCapacityAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), MeterJsonContext.Relaxed.MeterCapacityAttributes);
             State(CapacityMonthlyPrice, ladder is not null && kw is { } p ? ladder.MonthlyCost(p) : null);
             State(CapacityNextStepKw, ladder is not null && kw is { } n ? ladder.NextStepAt(n) : null);
         }
@@ -158,13 +158,13 @@ internal sealed record MaxHourAttributes(string Month, IReadOnlyList<PeakHour> H
 
 internal sealed record PeakHour(string Start, string End, decimal Value, bool Verified);
 
-internal sealed record CapacityStepAttributes(decimal? FromKw, decimal? ToKw, decimal? MonthMaxKw, string? Currency);
+internal sealed record MeterCapacityAttributes(decimal? FromKw, decimal? ToKw, decimal? MonthMaxKw, string? Currency);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DayAttributes))]
 [JsonSerializable(typeof(RunningAttributes))]
 [JsonSerializable(typeof(MaxHourAttributes))]
-[JsonSerializable(typeof(CapacityStepAttributes))]
+[JsonSerializable(typeof(MeterCapacityAttributes))]
 internal sealed partial class MeterJsonContext : JsonSerializerContext
 {
     /// <summary>As <see cref="PublishedJsonContext.Relaxed"/>: offsets stay "+01:00" on the wire.</summary>

@@ -73,6 +73,23 @@ internal sealed record BridgeInfoSite(string Id, string Name, string TimeZone, I
 
 internal sealed record BridgeInfoSource(string Role, string Type, string? LastGoodFetch, string? NextRefresh, string? LastError);
 
+/// <summary><c>capacity_step</c> attributes (DIGIN): the step now and the whole ladder, for people and templates.</summary>
+internal sealed record CapacityStepAttributes(
+    string? Basis,
+    string? Range,
+    decimal? ValueMin,
+    decimal? ValueMax,
+    string? Unit,
+    decimal? MonthlyPrice,
+    string? Currency,
+    int Steps,
+    IReadOnlyList<string> Ladder);
+
+/// <summary><c>power_price</c> attributes (DIGIN LSDN/HSDN): the reactive price and every power step.</summary>
+internal sealed record PowerPriceAttributes(string Currency, string Unit, decimal? ReactiveMonthly, bool ReactivePricing, IReadOnlyList<PowerPriceStepAttributes> Steps);
+
+internal sealed record PowerPriceStepAttributes(decimal? ValueMin, decimal? ValueMax, string? Unit, decimal? ActiveMonthly, decimal? ReactiveMonthly);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -83,6 +100,8 @@ internal sealed record BridgeInfoSource(string Role, string Type, string? LastGo
 [JsonSerializable(typeof(PricesDocument))]
 [JsonSerializable(typeof(List<EvccRate>))]
 [JsonSerializable(typeof(BridgeInfoDocument))]
+[JsonSerializable(typeof(CapacityStepAttributes))]
+[JsonSerializable(typeof(PowerPriceAttributes))]
 internal sealed partial class PublishedJsonContext : JsonSerializerContext
 {
     /// <summary>

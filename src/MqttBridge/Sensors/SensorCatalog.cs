@@ -39,8 +39,12 @@ internal static class SensorCatalog
     public const string MonthMaxHour = "month_max_hour";
     public const string YesterdayConsumption = "yesterday_consumption";
     public const string MeterProblem = "meter_problem";
+    public const string CapacityStep = "capacity_step";
+    public const string CapacityMonthlyPrice = "capacity_monthly_price";
+    public const string FixedPricePerHour = "fixed_price_per_hour";
+    public const string PowerPrice = "power_price";
 
-    public static IReadOnlyList<SensorDefinition> For(SiteOptions site, string currency)
+    public static IReadOnlyList<SensorDefinition> For(SiteOptions site, string currency, FixedPrice? fixedPrice = null)
     {
         var list = new List<SensorDefinition>();
         if (site.Tariff is not null)
@@ -64,6 +68,11 @@ internal static class SensorCatalog
             });
         }
 
+        if (site.Tariff?.Type == "digin")
+        {
+            list.AddRange(DiginFixedPriceSensors(fixedPrice?.Currency ?? currency, fixedPrice?.Power is not null, stepFromMeter: MeterSensors.HasCapacityLadder(site)));
+        }
+
         if (site.Meter is not null)
         {
             list.Add(new(MonthMaxHour, "Month max hour") { DeviceClass = "power", Unit = "kW", StateClass = "measurement", Precision = 2, HasAttributes = true });
@@ -78,6 +87,28 @@ internal static class SensorCatalog
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// The fixed part a DIGIN tariff states: the capacity step now (its number, lowest = 1; range in attributes), its
+    /// monthly price, the fixed price per hour, and the power price of LSDN/HSDN tariffs. Money per month or hour is not
+    /// a Home Assistant monetary total: plain units, no device or state class.
+    /// </summary>
+    /// With a meter on the site the step comes from its own month max-hour instead (see <see cref="MeterSensors"/>): one
+    /// owner per sensor key.
+    private static IEnumerable<SensorDefinition> DiginFixedPriceSensors(string currency, bool hasPowerPrice, bool stepFromMeter)
+    {
+        if (!stepFromMeter)
+        {
+            yield return new(CapacityStep, "Capacity step") { HasAttributes = true, Icon = "mdi:stairs-up" };
+            yield return new(CapacityMonthlyPrice, "Capacity price per month") { Unit = $"{currency}/month", Precision = 2, Icon = "mdi:cash" };
+        }
+
+        yield return new(FixedPricePerHour, "Fixed price per hour") { Unit = $"{currency}/h", Precision = 4, Icon = "mdi:cash-clock" };
+        if (hasPowerPrice)
+        {
+            yield return new(PowerPrice, "Power price") { Unit = $"{currency}/kW/month", Precision = 2, HasAttributes = true, Icon = "mdi:flash" };
+        }
     }
 
     /// <summary>The currency a tariff publishes before its first fetch says otherwise.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using MqttBridge.Domain;
 
@@ -17,7 +18,8 @@ internal static class SiteSensors
         var site = view.Site;
         var curve = view.Tariff?.TariffData?.Curve;
         var currency = curve?.Currency ?? SensorCatalog.DefaultCurrency(site.Tariff);
-        var sensors = SensorCatalog.For(site, currency);
+        var fixedPrice = view.Tariff?.TariffData?.Fixed;
+        var sensors = SensorCatalog.For(site, currency, fixedPrice);
         var messages = new List<KeyValuePair<string, string>>
         {
             new(topics.Discovery(site.Id), Discovery(view, sensors, topics, version)),
@@ -40,6 +42,10 @@ internal static class SiteSensors
             AddProblem(view.Tariff, SensorCatalog.TariffProblem, now);
             Add(topics.Prices(site.Id), prices.PricesDocument());
             Add(topics.EvccForecast(site.Id), prices.EvccForecast());
+            if (site.Tariff.Type == "digin")
+            {
+                AddFixedPrice(fixedPrice);
+            }
         }
 
         if (site.Meter is not null)
@@ -49,6 +55,43 @@ internal static class SiteSensors
         }
 
         return messages;
+
+        void AddFixedPrice(FixedPrice? fixedPrice)
+        {
+            var step = fixedPrice?.Current;
+            if (!MeterSensors.HasCapacityLadder(site))
+            {
+                Add(topics.State(site.Id, SensorCatalog.CapacityStep), fixedPrice?.CurrentNumber is { } n ? n.ToString(CultureInfo.InvariantCulture) : Format.Unknown);
+                Add(topics.Attributes(site.Id, SensorCatalog.CapacityStep), JsonSerializer.Serialize(
+                    new CapacityStepAttributes(
+                        fixedPrice?.Basis,
+                        step?.Range(),
+                        Rounded(step?.ValueMin),
+                        Rounded(step?.ValueMax),
+                        step?.Unit,
+                        Rounded(step?.MonthlyTotal),
+                        fixedPrice?.Currency,
+                        fixedPrice?.Steps.Count ?? 0,
+                        fixedPrice is null ? [] : [.. fixedPrice.Steps.Select(s => s.Range())]),
+                    PublishedJsonContext.Relaxed.CapacityStepAttributes));
+                Add(topics.State(site.Id, SensorCatalog.CapacityMonthlyPrice), Number(step?.MonthlyTotal));
+            }
+
+            Add(topics.State(site.Id, SensorCatalog.FixedPricePerHour), Number(fixedPrice?.PerHour.At(now)?.Price));
+            if (fixedPrice?.Power is { } power)
+            {
+                var first = power.Steps.Count > 0 ? power.Steps[0] : null;
+                Add(topics.State(site.Id, SensorCatalog.PowerPrice), Number(first?.ActiveMonthly));
+                Add(topics.Attributes(site.Id, SensorCatalog.PowerPrice), JsonSerializer.Serialize(
+                    new PowerPriceAttributes(
+                        power.Currency,
+                        power.Unit,
+                        Rounded(first?.ReactiveMonthly),
+                        power.ReactivePricing,
+                        [.. power.Steps.Select(p => new PowerPriceStepAttributes(Rounded(p.ValueMin), Rounded(p.ValueMax), p.Unit, Rounded(p.ActiveMonthly), Rounded(p.ReactiveMonthly)))]),
+                    PublishedJsonContext.Relaxed.PowerPriceAttributes));
+            }
+        }
 
         void AddProblem(SourceView? source, string key, DateTimeOffset instant)
         {
@@ -92,6 +135,8 @@ internal static class SiteSensors
 
     private static bool DataRunOut(SourceView source, DateTimeOffset now) =>
         source.TariffData is { } t ? t.Curve.At(now) is null : source.MeterData is null;
+
+    private static decimal? Rounded(decimal? value) => value is { } v ? Format.Rounded(v) : null;
 
     private static string Number(decimal? value) => value is { } v ? Format.Number(v) : Format.Unknown;
 

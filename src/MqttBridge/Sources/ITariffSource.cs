@@ -20,7 +20,11 @@ internal interface ITariffSource
 }
 
 /// <summary>What a tariff source knows at one moment, and when it wants to be asked again.</summary>
-internal sealed record TariffSnapshot(PriceCurve Curve, CapacityLadder? Capacity, DateTimeOffset FetchedAt, DateTimeOffset NextRefresh);
+internal sealed record TariffSnapshot(PriceCurve Curve, CapacityLadder? Capacity, DateTimeOffset FetchedAt, DateTimeOffset NextRefresh)
+{
+    /// <summary>The fixed, capacity and power price as the API states it (DIGIN); null for sources without one.</summary>
+    public FixedPrice? Fixed { get; init; }
+}
 
 /// <summary>Where a site's metered consumption comes from (Elvia, Eloverblik, Öresundskraft, Fluvius).</summary>
 internal interface IMeterSource

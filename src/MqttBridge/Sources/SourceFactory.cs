@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MqttBridge.Configuration;
 using MqttBridge.Sources.ElviaMeter;
+using MqttBridge.Sources.Digin;
 using MqttBridge.Sources.Http;
 using MqttBridge.Sources.Static;
 using MqttBridge.Storage;
@@ -16,6 +17,7 @@ internal sealed class SourceFactory(BridgeOptions options, TimeProvider time, IL
 {
     private readonly List<IDisposable> _owned = [];
     private readonly Dictionary<string, ApiClient> _elviaClients = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Root, string Key), DiginService> _digin = [];
 
     public BridgeOptions Options { get; } = options;
 
@@ -23,14 +25,13 @@ internal sealed class SourceFactory(BridgeOptions options, TimeProvider time, IL
 
     public ILoggerFactory Loggers { get; } = loggers;
 
-#pragma warning disable CA1822 // Instance member on purpose: the API tariff sources will use the factory's clock, loggers and data_dir.
     public ITariffSource? CreateTariff(SiteOptions site, TimeZoneInfo zone) => site.Tariff switch
     {
         null => null,
         { Static: { } s } => new StaticTariffSource(new StaticTariff(s, zone)),
+        { Digin: { } d } => new DiginTariffSource(Digin(d), d),
         var other => throw new InvalidOperationException($"tariff type '{other.Type}' has no source in this version"),
     };
-#pragma warning restore CA1822
 
     public IMeterSource? CreateMeter(SiteOptions site, TimeZoneInfo zone) => site.Meter switch
     {
@@ -61,6 +62,23 @@ internal sealed class SourceFactory(BridgeOptions options, TimeProvider time, IL
         {
             owned.Dispose();
         }
+    }
+
+    /// <summary>One DIGIN service per (API root, key): every site's metering point goes into the same request.</summary>
+    internal DiginService Digin(DiginTariffOptions options)
+    {
+        var root = DiginEndpoints.ApiRoot(options.BaseUrl);
+        if (_digin.TryGetValue((root.AbsoluteUri, options.ApiKey), out var shared))
+        {
+            return shared;
+        }
+
+        var company = options.Company ?? root.Host;
+        var policy = DiginService.PolicyFor(company) with { MaxCallsPerWindow = options.MaxCallsPerHour };
+        var client = new ApiClient(new HttpClient(), policy, Time, Loggers.CreateLogger("MqttBridge.Digin"));
+        var service = Own(new DiginService(root, options.ApiKey, company, client, new ResponseCache(Options.DataDir, "digin", Loggers.CreateLogger<ResponseCache>()), Time, Loggers.CreateLogger<DiginService>()));
+        _digin[(root.AbsoluteUri, options.ApiKey)] = service;
+        return service;
     }
 
     /// <summary>Keeps a shared resource (an ApiClient) to dispose at shutdown.</summary>

@@ -217,8 +217,7 @@ public sealed class ValidationTests
     }
 
     [Theory]
-    [InlineData("digin", "sites[0].tariff.type (line 5): tariff type 'digin' is not available in this version yet (available: static)")]
-    [InlineData("eloverblik", "sites[0].tariff.type (line 5): tariff type 'eloverblik' is not available in this version yet (available: static)")]
+    [InlineData("eloverblik", "sites[0].tariff.type (line 5): tariff type 'eloverblik' is not available in this version yet (available: static, digin)")]
     [InlineData("digim", "sites[0].tariff.type (line 5): unknown tariff type 'digim'; did you mean 'digin'?")]
     [InlineData("spot", "sites[0].tariff.type (line 5): unknown tariff type 'spot'; known types: static, digin, eloverblik")]
     public void Tariff_types_not_in_this_version_are_named_as_such(string type, string expected)

@@ -18,6 +18,9 @@ public sealed class ExampleConfigTests
         "config/examples/flanders-fluvius.yaml",
     ];
 
+    /// <summary>Examples of API sources, tested with their source (Digin/DiginConfigTests).</summary>
+    private static readonly string[] TestedElsewhere = ["config/examples/norway-digin-elvia.yaml"];
+
     public static TheoryData<string> ExampleFiles
     {
         get
@@ -54,7 +57,7 @@ public sealed class ExampleConfigTests
             .Select(f => "config/examples/" + Path.GetFileName(f))
             .Order();
 
-        Assert.Equal(Examples.Skip(1).Order(), onDisk);
+        Assert.Equal(Examples.Skip(1).Concat(TestedElsewhere).Order(), onDisk);
     }
 
     [Theory]

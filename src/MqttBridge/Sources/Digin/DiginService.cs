@@ -1,0 +1,420 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MqttBridge.Domain;
+using MqttBridge.Sources.Http;
+using MqttBridge.Storage;
+
+namespace MqttBridge.Sources.Digin;
+
+/// <summary>
+/// One DIGIN GridTariffAPI (one base URL and API key), shared by every site that uses it. All registered metering
+/// points go in one <c>meteringpointsgridtariffs</c> POST (up to 10 000 per call); sites on the same tariff share one
+/// curve. Each answer covers today and tomorrow (company time, Europe/Oslo), is kept on disk, and is re-used across
+/// restarts until it is due: at the next local midnight, or 12 hours on when tomorrow was missing — at most two calls
+/// per tariff a day. The rate limit (Elvia: 200 calls an hour per key) is enforced by the <see cref="ApiClient"/>.
+/// </summary>
+internal sealed partial class DiginService : IDisposable
+{
+    /// <summary>The most ids the API takes in one request (Elvia rejects more).</summary>
+    public const int MaxIdsPerCall = 10_000;
+
+    private static readonly TimeSpan AuthRetry = TimeSpan.FromHours(1);
+    private static readonly TimeSpan FaultRetry = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan MissingTomorrowRetry = TimeSpan.FromHours(12);
+
+    private readonly ApiClient _client;
+    private readonly string _apiKey;
+    private readonly ResponseCache? _cache;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeZoneInfo _zone;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SortedSet<string> _meteringPoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _chunkOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset?> _lastUpdated = new(StringComparer.Ordinal);
+    private bool _warnedLatin1;
+
+    public DiginService(Uri apiRoot, string apiKey, string company, ApiClient client, ResponseCache? cache, TimeProvider time, ILogger logger, TimeZoneInfo? companyZone = null)
+    {
+        ApiRoot = apiRoot;
+        Company = company;
+        _apiKey = apiKey;
+        _client = client;
+        _cache = cache;
+        _time = time;
+        _logger = logger;
+        _zone = companyZone ?? TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
+    }
+
+    public Uri ApiRoot { get; }
+
+    public string Company { get; }
+
+    public static ApiPolicy PolicyFor(string company) => new($"DIGIN GridTariffAPI ({company})", 200, TimeSpan.FromHours(1));
+
+    /// <summary>Adds a metering point to the shared request; call for every site before the first fetch.</summary>
+    public void Register(string meteringPointId)
+    {
+        lock (_meteringPoints)
+        {
+            _meteringPoints.Add(meteringPointId);
+        }
+    }
+
+    /// <summary>The tariff and fixed price step of one metering point, from the shared answer.</summary>
+    public async Task<(DiginSiteTariff Tariff, DateTimeOffset Due)> ForMeteringPointAsync(string meteringPointId, DateTimeOffset now, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var key = ChunkKey(meteringPointId);
+            var entry = await CurrentAsync(key, now, ct);
+            if (entry.Data.TryGetValue(meteringPointId, out var site))
+            {
+                return (site, entry.Due);
+            }
+
+            var why = entry.Data.Count == 0
+                ? "answered with no tariff at all (204 or empty gridTariffCollections)"
+                : "left it out of its answer (unknown id, or not served by this company)";
+            throw new SourceException($"{_client.Policy.Name} has no tariff for metering point {DiginEndpoints.Mask(meteringPointId)}: it {why}; check tariff.metering_point_id and base_url", entry.Due);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A tariff by its key (<c>tariffquery</c>); no metering point, so the step is known only for one-step tariffs.</summary>
+    public async Task<(DiginSiteTariff Tariff, DateTimeOffset Due)> ForTariffKeyAsync(string tariffKey, DateTimeOffset now, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var entry = await CurrentAsync("tariffquery " + tariffKey, now, ct);
+            return entry.Data.TryGetValue(tariffKey, out var site)
+                ? (site, entry.Due)
+                : throw new SourceException($"{_client.Policy.Name} has no prices for tariff key '{tariffKey}' (204 or empty answer); list the keys with 'mqttbridge tariffs'", entry.Due);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Every tariff the company offers (<c>tarifftype</c>), for the <c>tariffs</c> command.</summary>
+    public async Task<IReadOnlyList<DiginTariffType>> TariffTypesAsync(CancellationToken ct)
+    {
+        var response = await _client.SendAsync(() => Request(HttpMethod.Get, "tarifftype"), ct);
+        Check(response, _time.GetUtcNow(), "tarifftype");
+        if (response.Status == HttpStatusCode.NoContent || response.Body.Length == 0)
+        {
+            return [];
+        }
+
+        return Parse(response, DiginJsonContext.Default.DiginTariffTypeContainer).TariffTypes ?? [];
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _gate.Dispose();
+    }
+
+    /// <summary>
+    /// When an answer fetched at <paramref name="fetchedAt"/> whose prices end at <paramref name="end"/> is due again:
+    /// the next local midnight (a new "tomorrow" to fetch), or 12 hours on if it lacked tomorrow's prices.
+    /// </summary>
+    internal DateTimeOffset DueAfter(DateTimeOffset fetchedAt, DateTimeOffset? end)
+    {
+        var today = LocalDay.Of(fetchedAt, _zone);
+        var midnight = today.End;
+        var tomorrowCovered = end is { } e && e >= today.Next.End;
+        return tomorrowCovered ? midnight : Min(midnight, fetchedAt + MissingTomorrowRetry);
+    }
+
+    private async Task<(Dictionary<string, DiginSiteTariff> Data, DateTimeOffset Due)> CurrentAsync(string key, DateTimeOffset now, CancellationToken ct)
+    {
+        _entries.TryGetValue(key, out var entry);
+        if (entry is { Data: { } known } && now < entry.Due)
+        {
+            return (known, entry.Due);
+        }
+
+        // A failed call (wrong key, API down) is not repeated for every site sharing it: all wait for the same retry time.
+        if (entry?.Failure is { } failure && now < entry.FailedUntil)
+        {
+            throw new SourceException(failure, entry.FailedUntil);
+        }
+
+        if (entry is null && FromDisk(key, now) is { } cached)
+        {
+            _entries[key] = cached;
+            return (cached.Data!, cached.Due);
+        }
+
+        try
+        {
+            var fresh = await FetchAsync(key, now, entry, ct);
+            _entries[key] = fresh;
+            return (fresh.Data!, fresh.Due);
+        }
+        catch (SourceException ex)
+        {
+            // The client has retried already; a fault that outlasts that waits 15, 30, 60 … minutes (at most 2 hours).
+            var failures = (entry?.Failures ?? 0) + 1;
+            var backoff = TimeSpan.FromMinutes(Math.Min(FaultRetry.TotalMinutes * Math.Pow(2, failures - 1), 120));
+            var retry = ex.RetryAt ?? now + backoff;
+            _entries[key] = (entry ?? new Entry()) with { Failure = ex.Message, FailedUntil = retry, Failures = failures, Due = entry?.Data is null ? retry : entry.Due };
+            if (entry?.Data is not null)
+            {
+                // Keep the answer we have; it is still asked for again at the retry time.
+                _entries[key] = _entries[key] with { Due = retry };
+            }
+
+            throw new SourceException(ex.Message, retry, ex);
+        }
+    }
+
+    private Entry? FromDisk(string key, DateTimeOffset now)
+    {
+        if (_cache?.Read($"{ApiRoot} {key}") is not { } cached)
+        {
+            return null;
+        }
+
+        try
+        {
+            var data = Map(key, cached.Body);
+            var due = DueAfter(cached.FetchedAt, End(data));
+            if (now >= due || cached.FetchedAt > now)
+            {
+                return null;
+            }
+
+            LogCacheHit(_client.Policy.Name, cached.FetchedAt.ToString("O", CultureInfo.InvariantCulture), due.ToString("O", CultureInfo.InvariantCulture));
+            Remember(data);
+            return new Entry { Data = data, Due = due, FetchedAt = cached.FetchedAt };
+        }
+        catch (FormatException)
+        {
+            // A cache written by another version: one call replaces it.
+            return null;
+        }
+    }
+
+    private async Task<Entry> FetchAsync(string key, DateTimeOffset now, Entry? previous, CancellationToken ct)
+    {
+        var today = LocalDay.Of(now, _zone);
+        var (start, end) = (Stamp(today.Start), Stamp(today.Next.Next.Start));
+        ApiResponse response;
+        if (key.StartsWith("tariffquery ", StringComparison.Ordinal))
+        {
+            var tariffKey = key["tariffquery ".Length..];
+            var path = $"tariffquery?TariffKey={Uri.EscapeDataString(tariffKey)}&StartTime={Uri.EscapeDataString(start)}&EndTime={Uri.EscapeDataString(end)}";
+            response = await _client.SendAsync(() => Request(HttpMethod.Get, path), ct);
+        }
+        else
+        {
+            var ids = key.Split(' ', 2)[1].Split(',');
+            var body = JsonSerializer.Serialize(new DiginMeteringPointsRequest(start, end, ids), DiginJsonContext.Relaxed.DiginMeteringPointsRequest);
+            response = await _client.SendAsync(
+                () =>
+                {
+                    var request = Request(HttpMethod.Post, "tariffquery/meteringpointsgridtariffs");
+                    request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                    return request;
+                },
+                ct);
+        }
+
+        var fetchedAt = _time.GetUtcNow();
+        if (response.Status == HttpStatusCode.NotModified && previous?.Data is { } same)
+        {
+            return new Entry { Data = same, FetchedAt = fetchedAt, Due = DueAfter(fetchedAt, End(same)) };
+        }
+
+        if (response.Status != HttpStatusCode.NotModified)
+        {
+            Check(response, fetchedAt, key.StartsWith("tariffquery ", StringComparison.Ordinal) ? "tariffquery" : "meteringpointsgridtariffs");
+        }
+
+        Dictionary<string, DiginSiteTariff> data;
+        if (response.Status is HttpStatusCode.NoContent or HttpStatusCode.NotModified || response.Body.Length == 0)
+        {
+            data = [];
+        }
+        else
+        {
+            var text = Text(response);
+            try
+            {
+                data = Map(key, text);
+            }
+            catch (FormatException ex)
+            {
+                throw new SourceException($"{_client.Policy.Name}: {ex.Message}", null, ex);
+            }
+
+            _cache?.Write(new CachedResponse($"{ApiRoot} {key}", fetchedAt, text));
+        }
+
+        Remember(data);
+        return new Entry { Data = data, FetchedAt = fetchedAt, Due = DueAfter(fetchedAt, End(data)) };
+    }
+
+    private static Dictionary<string, DiginSiteTariff> Map(string key, string text)
+    {
+        if (key.StartsWith("tariffquery ", StringComparison.Ordinal))
+        {
+            var result = DiginMapper.Parse(text, DiginJsonContext.Default.DiginTariffQueryResult);
+            if (result.GridTariff is not { } wire)
+            {
+                return [];
+            }
+
+            var tariff = DiginMapper.MapTariff(wire);
+            return new Dictionary<string, DiginSiteTariff>(StringComparer.Ordinal)
+            {
+                [key["tariffquery ".Length..]] = new(tariff, DiginMapper.MapFixed(tariff, null)),
+            };
+        }
+
+        return DiginMapper.ByMeteringPoint(DiginMapper.Parse(text, DiginJsonContext.Default.DiginMeteringPointsResult));
+    }
+
+    /// <summary>Logs whether a tariff's prices changed since the last answer (its <c>lastUpdated</c>).</summary>
+    private void Remember(Dictionary<string, DiginSiteTariff> data)
+    {
+        foreach (var tariff in data.Values.Select(s => s.Tariff).DistinctBy(t => t.TariffKey))
+        {
+            if (_lastUpdated.TryGetValue(tariff.TariffKey, out var before) && before != tariff.LastUpdated)
+            {
+                LogChanged(_client.Policy.Name, tariff.TariffKey, tariff.LastUpdated?.ToString("O", CultureInfo.InvariantCulture) ?? "unknown");
+            }
+
+            _lastUpdated[tariff.TariffKey] = tariff.LastUpdated;
+        }
+    }
+
+    private T Parse<T>(ApiResponse response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+        where T : class
+    {
+        try
+        {
+            return DiginMapper.Parse(Text(response), info);
+        }
+        catch (FormatException ex)
+        {
+            throw new SourceException($"{_client.Policy.Name}: {ex.Message}", null, ex);
+        }
+    }
+
+    private string Text(ApiResponse response)
+    {
+        var text = DiginMapper.Decode(response.Body, out var latin1);
+        if (latin1 && !_warnedLatin1)
+        {
+            _warnedLatin1 = true;
+            LogLatin1(_client.Policy.Name);
+        }
+
+        return text;
+    }
+
+    /// <summary>Turns a refused answer into one clear message; success passes.</summary>
+    private void Check(ApiResponse response, DateTimeOffset now, string endpoint)
+    {
+        if (response.IsSuccess)
+        {
+            return;
+        }
+
+        var status = (int)response.Status;
+        throw response.Status switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new SourceException(
+                $"{_client.Policy.Name} refused the API key (HTTP {status}): the key is wrong, or not subscribed to the GridTariffAPI product " +
+                "(Elvia: developer portal → Products → GridTariffAPI); check tariff.api_key",
+                now + AuthRetry),
+            HttpStatusCode.NotFound => new SourceException($"{_client.Policy.Name} answered 404 for {endpoint}: unknown tariff key or wrong base_url ({ApiRoot.GetLeftPart(UriPartial.Path)})", now + AuthRetry),
+            _ => new SourceException($"{_client.Policy.Name} rejected the {endpoint} request (HTTP {status}): {response.Excerpt()}", now + AuthRetry),
+        };
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string relative)
+    {
+        var request = new HttpRequestMessage(method, new Uri(ApiRoot, relative));
+        request.Headers.Add("X-API-Key", _apiKey);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return request;
+    }
+
+    private string ChunkKey(string meteringPointId)
+    {
+        if (_chunkOf.TryGetValue(meteringPointId, out var key))
+        {
+            return key;
+        }
+
+        // The first fetch fixes the batches: every registered id, 10 000 per request, in a stable order (a stable cache key).
+        string[] pending;
+        lock (_meteringPoints)
+        {
+            pending = [.. _meteringPoints.Where(id => !_chunkOf.ContainsKey(id))];
+        }
+
+        if (!pending.Contains(meteringPointId))
+        {
+            pending = [.. pending, meteringPointId];
+        }
+
+        foreach (var chunk in pending.Chunk(MaxIdsPerCall))
+        {
+            var chunkKey = "meteringpointsgridtariffs " + string.Join(',', chunk);
+            foreach (var id in chunk)
+            {
+                _chunkOf[id] = chunkKey;
+            }
+        }
+
+        return _chunkOf[meteringPointId];
+    }
+
+    private static DateTimeOffset? End(Dictionary<string, DiginSiteTariff> data) =>
+        data.Count == 0 ? null : data.Values.Min(s => s.Tariff.Curve.End ?? DateTimeOffset.MinValue);
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private string Stamp(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, _zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private sealed record Entry
+    {
+        public Dictionary<string, DiginSiteTariff>? Data { get; init; }
+
+        public DateTimeOffset FetchedAt { get; init; }
+
+        public DateTimeOffset Due { get; init; }
+
+        public string? Failure { get; init; }
+
+        public DateTimeOffset FailedUntil { get; init; }
+
+        public int Failures { get; init; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: re-using the answer fetched at {FetchedAt} from data_dir (due again at {Due}); no call needed")]
+    private partial void LogCacheHit(string api, string fetchedAt, string due);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: prices of tariff {Tariff} changed (lastUpdated {LastUpdated})")]
+    private partial void LogChanged(string api, string tariff, string lastUpdated);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Api} answers in ISO-8859-1, not UTF-8 as the standard requires; reading it as Latin-1")]
+    private partial void LogLatin1(string api);
+}
