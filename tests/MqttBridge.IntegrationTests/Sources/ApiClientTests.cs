@@ -107,4 +107,15 @@ public sealed class ApiClientTests
 
         Assert.Equal("Test API unreachable: connection refused or host unreachable", ex.Message);
     }
+
+    [Fact]
+    public async Task A_single_attempt_policy_asks_once()
+    {
+        using var server = new FakeApiServer(_ => FakeResponse.Plain(503));
+        using var client = Client(server, policy: new ApiPolicy("Test API", 100, TimeSpan.FromHours(1)) { MaxAttempts = 1 });
+
+        await Assert.ThrowsAsync<SourceException>(() => client.SendAsync(Get, CancellationToken.None));
+
+        Assert.Single(server.Requests);
+    }
 }

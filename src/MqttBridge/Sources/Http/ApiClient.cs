@@ -77,10 +77,13 @@ internal sealed partial class ApiClient : IDisposable
         _time = time;
         _logger = logger;
         _limiter = new SlidingWindowLimiter(policy.MaxCallsPerWindow, policy.Window, time);
-        _pipeline = new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<ApiResponse>
+        var pipeline = new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = time };
+        if (policy.MaxAttempts > 1)
+        {
+            // Polly refuses a retry strategy with zero retries: a single-attempt policy simply has none.
+            pipeline.AddRetry(new RetryStrategyOptions<ApiResponse>
             {
-                MaxRetryAttempts = Math.Max(0, policy.MaxAttempts - 1),
+                MaxRetryAttempts = policy.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = policy.FirstRetryDelay,
@@ -91,7 +94,10 @@ internal sealed partial class ApiClient : IDisposable
                     LogRetry(Policy.Name, Describe(args.Outcome), args.RetryDelay.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture));
                     return ValueTask.CompletedTask;
                 },
-            })
+            });
+        }
+
+        _pipeline = pipeline
             .AddTimeout(policy.RequestTimeout)
             .Build();
     }
