@@ -66,6 +66,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
     private volatile bool _isConnected;
     private int _connectedCount;
     private ITimer? _birthTimer;
+    private int _resendStatus;
 
     public MqttConnection(
         MqttOptions options,
@@ -348,8 +349,16 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
 
     private async Task FlushAsync(IMqttClient client, CancellationToken cancellationToken)
     {
+        // After a birth: discovery, then "online", then states, as Home Assistant's documentation suggests.
+        var statusPending = Interlocked.Exchange(ref _resendStatus, 0) == 1;
         foreach (var topic in _store.DirtyInSendOrder())
         {
+            if (statusPending && !_store.IsDiscovery(topic))
+            {
+                await PublishAsync(client, _statusTopic, Online, cancellationToken);
+                statusPending = false;
+            }
+
             if (!_store.TryTake(topic, out var payload))
             {
                 continue;
@@ -366,6 +375,11 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             }
 
             _store.Sent(topic, payload);
+        }
+
+        if (statusPending)
+        {
+            await PublishAsync(client, _statusTopic, Online, cancellationToken);
         }
     }
 
@@ -471,6 +485,9 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
 
     private void ResendAll()
     {
+        // A subscriber that raced our on-connect "online" (a subscribe and a concurrent retained publish are not
+        // atomic in every broker) would show every entity unavailable: the birth answer repeats it.
+        Volatile.Write(ref _resendStatus, 1);
         _store.MarkAllDirty();
         _wake.Writer.TryWrite(true);
     }

@@ -131,7 +131,7 @@ internal sealed class RetainedStore
         }
     }
 
-    private bool IsDiscovery(string topic) => topic.StartsWith(_discoveryPrefix, StringComparison.Ordinal);
+    public bool IsDiscovery(string topic) => topic.StartsWith(_discoveryPrefix, StringComparison.Ordinal);
 
     private void MarkDirtyLocked(string topic)
     {

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using MqttBridge.Configuration;
 using MqttBridge.Domain;
 
@@ -101,7 +99,7 @@ internal static class MeterSensors
             var kw = month?.Kw;
             var step = ladder is not null && kw is { } k ? ladder.StepFor(k) : null;
             State(CapacityStep, ladder is not null && kw is { } s ? ladder.StepNumber(s) : null);
-            Attributes(CapacityStep, new MeterCapacityAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), MeterJsonContext.Relaxed.MeterCapacityAttributes);
+            Attributes(CapacityStep, new MeterCapacityAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), PublishedJsonContext.Relaxed.MeterCapacityAttributes);
             State(CapacityMonthlyPrice, ladder is not null && kw is { } p ? ladder.MonthlyCost(p) : null);
             State(CapacityNextStepKw, ladder is not null && kw is { } n ? ladder.NextStepAt(n) : null);
         }
@@ -119,7 +117,7 @@ internal static class MeterSensors
                     received?.Intervals ?? 0,
                     sum is not null,
                     received?.AllVerified ?? false),
-                MeterJsonContext.Relaxed.DayAttributes);
+                PublishedJsonContext.Relaxed.DayAttributes);
         }
 
         void Running(string key, ConsumptionSeries? series, DateTimeOffset from, string? monthText)
@@ -129,7 +127,7 @@ internal static class MeterSensors
             Attributes(
                 key,
                 new RunningAttributes(monthText, sum is null ? null : Format.Timestamp(sum.Through, view.Zone), sum?.Intervals ?? 0, sum?.AllVerified ?? false),
-                MeterJsonContext.Relaxed.RunningAttributes);
+                PublishedJsonContext.Relaxed.RunningAttributes);
         }
 
         void Max(string key, MonthMax? max, DateTimeOffset start)
@@ -139,7 +137,7 @@ internal static class MeterSensors
             Attributes(
                 key,
                 new MaxHourAttributes(TimeZoneInfo.ConvertTime(start, view.Zone).ToString("yyyy-MM", CultureInfo.InvariantCulture), hours, hours.All(h => h.Verified) && hours.Count > 0),
-                MeterJsonContext.Relaxed.MaxHourAttributes);
+                PublishedJsonContext.Relaxed.MaxHourAttributes);
         }
 
         static bool IsMonth(MonthMax max, DateTimeOffset localMonthStart) =>
@@ -159,19 +157,3 @@ internal sealed record MaxHourAttributes(string Month, IReadOnlyList<PeakHour> H
 internal sealed record PeakHour(string Start, string End, decimal Value, bool Verified);
 
 internal sealed record MeterCapacityAttributes(decimal? FromKw, decimal? ToKw, decimal? MonthMaxKw, string? Currency);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(DayAttributes))]
-[JsonSerializable(typeof(RunningAttributes))]
-[JsonSerializable(typeof(MaxHourAttributes))]
-[JsonSerializable(typeof(MeterCapacityAttributes))]
-internal sealed partial class MeterJsonContext : JsonSerializerContext
-{
-    /// <summary>As <see cref="PublishedJsonContext.Relaxed"/>: offsets stay "+01:00" on the wire.</summary>
-    public static MeterJsonContext Relaxed => RelaxedHolder.Instance;
-
-    private static class RelaxedHolder
-    {
-        public static readonly MeterJsonContext Instance = new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-    }
-}

@@ -94,6 +94,10 @@ internal sealed record PowerPriceStepAttributes(decimal? ValueMin, decimal? Valu
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DiscoveryDocument))]
+[JsonSerializable(typeof(DayAttributes))]
+[JsonSerializable(typeof(RunningAttributes))]
+[JsonSerializable(typeof(MaxHourAttributes))]
+[JsonSerializable(typeof(MeterCapacityAttributes))]
 [JsonSerializable(typeof(GridPriceAttributes))]
 [JsonSerializable(typeof(NextHourAttributes))]
 [JsonSerializable(typeof(SourceProblemAttributes))]

@@ -41,12 +41,12 @@ public sealed class AddonEndToEndTests : IDisposable
     {
         using var mosquitto = await MosquittoBroker.StartAsync();
         using var supervisor = FakeSupervisorServer.WithBroker(mosquitto.Port);
-        var environment = AddonEnvironment(WriteOptions(), supervisor.Url);
+        var environment = AddonEnvironment(WriteOptions(), supervisor.Url());
         using var bridge = BridgeProcess.Start(null, environment);
 
         var retained = await MosquittoSub.WaitUntilAsync(mosquitto.Port, HasAll, Patience);
         Assert.True(HasAll(retained), $"missing topics; got {string.Join(", ", retained.Keys)}\n{bridge.Output}");
-        Assert.Equal([("/services/mqtt", "Bearer " + Token)], supervisor.Requests);
+        Assert.Equal([("/services/mqtt", "Bearer " + Token)], supervisor.Requests.Select(r => (r.Path, r.Header("Authorization"))));
         Assert.Contains($"broker 127.0.0.1:{mosquitto.Port}", bridge.Output, StringComparison.Ordinal);
 
         // The container's HEALTHCHECK: healthy while connected.
@@ -61,11 +61,11 @@ public sealed class AddonEndToEndTests : IDisposable
         using var supervisor = FakeSupervisorServer.WithoutMqtt();
         var port = TestPorts.GetFree();
         var options = WriteOptions(o => o["embedded_broker"] = new JsonObject { ["port"] = port });
-        using var bridge = BridgeProcess.Start(null, AddonEnvironment(options, supervisor.Url));
+        using var bridge = BridgeProcess.Start(null, AddonEnvironment(options, supervisor.Url()));
 
         var retained = await MosquittoSub.WaitUntilAsync(port, HasAll, Patience);
         Assert.True(HasAll(retained), $"missing topics; got {string.Join(", ", retained.Keys)}\n{bridge.Output}");
-        Assert.Contains($"No MQTT service from the Supervisor (GET {supervisor.Url}/services/mqtt answered HTTP 400: No service 'mqtt' available); using the embedded broker", bridge.Output, StringComparison.Ordinal);
+        Assert.Contains($"No MQTT service from the Supervisor (GET {supervisor.Url()}/services/mqtt answered HTTP 400: No service 'mqtt' available); using the embedded broker", bridge.Output, StringComparison.Ordinal);
         Assert.Contains($"Embedded MQTT broker listening on 0.0.0.0:{port}", bridge.Output, StringComparison.Ordinal);
         Assert.Contains($"with broker {Dns.GetHostName()} and port {port} (no username or password)", bridge.Output, StringComparison.Ordinal);
     }
@@ -75,7 +75,7 @@ public sealed class AddonEndToEndTests : IDisposable
     {
         using var supervisor = FakeSupervisorServer.WithoutMqtt();
         var options = WriteOptions(o => o["sites"]![0]!["preset"] = "elvia_houshold");
-        var (code, output) = await BridgeProcess.RunAsync(null, AddonEnvironment(options, supervisor.Url), "check-config");
+        var (code, output) = await BridgeProcess.RunAsync(null, AddonEnvironment(options, supervisor.Url()), "check-config");
 
         Assert.Equal(2, code);
         Assert.Contains($"Configuration {options} has 1 problem:", output, StringComparison.Ordinal);

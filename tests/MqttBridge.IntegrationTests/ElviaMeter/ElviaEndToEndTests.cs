@@ -73,24 +73,6 @@ public sealed class ElviaEndToEndTests
     }
 
     /// <summary>Every entity is checked; those required must also have a value (today's running totals may be None just after midnight).</summary>
-    private static async Task AssertHomeAssistantAcceptsAsync(int port)
-    {
-        var tool = Path.Combine(RepoPaths.Root, "..", "shared", "tools", "hacheck.py");
-        if (!File.Exists(tool))
-        {
-            return;
-        }
-
-        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])[tool, "--port", port.ToString(CultureInfo.InvariantCulture), "--require",
-            "home:yesterday_consumption,home:month_max_hour,home:last_month_max_hour,home:capacity_step,home:capacity_monthly_price,home:capacity_next_step_kw"])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, "hacheck.py: " + output + await process.StandardError.ReadToEndAsync());
-    }
+    private static Task AssertHomeAssistantAcceptsAsync(int port) => HaCheck.AssertAcceptsAsync(
+        port, "home:yesterday_consumption,home:month_max_hour,home:last_month_max_hour,home:capacity_step,home:capacity_monthly_price,home:capacity_next_step_kw");
 }

@@ -221,24 +221,5 @@ public sealed class BridgeEndToEndTests
         return (mosquitto, bridge);
     }
 
-    /// <summary>Runs the shared hacheck tool (Home Assistant's own rules) when the checkout has it beside it.</summary>
-    private static async Task AssertHomeAssistantAcceptsAsync(int port)
-    {
-        var tool = Path.Combine(RepoPaths.Root, "..", "shared", "tools", "hacheck.py");
-        if (!File.Exists(tool))
-        {
-            return;
-        }
-
-        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])[tool, "--port", port.ToString(CultureInfo.InvariantCulture), "--require", "home:grid_price,home:price_level,home:next_hour_price"])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, "hacheck.py: " + output + await process.StandardError.ReadToEndAsync());
-    }
+    private static Task AssertHomeAssistantAcceptsAsync(int port) => HaCheck.AssertAcceptsAsync(port, "home:grid_price,home:price_level,home:next_hour_price");
 }

@@ -30,6 +30,15 @@ public sealed class HostedMqttTests(ITestOutputHelper output)
         await host.StartAsync();
         var broker = host.Services.GetRequiredService<EmbeddedBroker>();
         host.Services.GetRequiredService<IRetainedPublisher>().Publish("mqttbridge/home/grid_price", "0.3508");
+
+        // Subscribe once the connection has sent everything: a subscription racing a retained publish can miss it
+        // in MQTTnet.Server (the birth re-send covers that for Home Assistant; this test sends no birth).
+        var connection = host.Services.GetRequiredService<MqttConnection>();
+        for (var start = TimeProvider.System.GetTimestamp(); connection.ConnectedCount == 0 && TimeProvider.System.GetElapsedTime(start) < TimeSpan.FromSeconds(15);)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
+        }
+
         await using var watcher = await TestSubscriber.ConnectAsync("127.0.0.1", broker.Port, "mqttbridge/#");
         await watcher.WaitUntilAsync(() => watcher.Latest("mqttbridge/status") == "online" && watcher.Latest("mqttbridge/home/grid_price") == "0.3508", "online and the state");
 
