@@ -18,11 +18,11 @@ public sealed class ElviaMeterSourceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 
-    private ElviaMeterSource Source(FakeElvia fake, TimeProvider time, string? meteringPointId = MeteringPointId, bool production = false)
+    private ElviaMeterSource Source(FakeElvia fake, TimeProvider time, string? meteringPointId = MeteringPointId, bool production = false, string token = "test-token-abc")
     {
         var options = new ElviaMeterOptions
         {
-            Token = "test-token-abc",
+            Token = token,
             MeteringPointId = meteringPointId,
             IncludeProduction = production,
             BaseUrl = fake.Server.BaseUrl,
@@ -115,6 +115,30 @@ public sealed class ElviaMeterSourceTests : IDisposable
         Assert.Equal(39.6m, first.Consumption.SumOf(new LocalDay(new DateOnly(2026, 11, 24), Oslo))!.Kwh);
         Assert.Equal(2.8m, first.MonthMax!.Kw);
         Assert.Equal(At(2026, 11, 25, 12, 5), first.NextRefresh);
+    }
+
+    [Fact]
+    public async Task Two_households_tokens_on_one_bridge_keep_their_cached_answers_apart()
+    {
+        // A company runs one bridge for two customers; both configure "the token's first meter".
+        var time = new FakeTimeProvider(At(2026, 11, 23, 12));
+        using var fake = new FakeElvia(time.GetUtcNow) { Kwh = _ => 1m };
+        var first = await Source(fake, time, meteringPointId: null, token: "token-household-a").FetchAsync(time.GetUtcNow(), CancellationToken.None);
+        fake.Kwh = _ => 2m;
+        var second = await Source(fake, time, meteringPointId: null, token: "token-household-b").FetchAsync(time.GetUtcNow(), CancellationToken.None);
+        var yesterday = new LocalDay(new DateOnly(2026, 11, 22), Oslo);
+        Assert.Equal(24m, first.Consumption.SumOf(yesterday)!.Kwh);
+        Assert.Equal(48m, second.Consumption.SumOf(yesterday)!.Kwh);
+
+        // After a restart each reads its own answer from disk, with no call spent.
+        var calls = fake.Calls.Count;
+        var firstAgain = await Source(fake, time, meteringPointId: null, token: "token-household-a").FetchAsync(time.GetUtcNow(), CancellationToken.None);
+        var secondAgain = await Source(fake, time, meteringPointId: null, token: "token-household-b").FetchAsync(time.GetUtcNow(), CancellationToken.None);
+
+        Assert.Equal(calls, fake.Calls.Count);
+        Assert.Equal(24m, firstAgain.Consumption.SumOf(yesterday)!.Kwh);
+        Assert.Equal(48m, secondAgain.Consumption.SumOf(yesterday)!.Kwh);
+        Assert.DoesNotContain(Directory.GetFiles(_dataDir, "*", SearchOption.AllDirectories), f => File.ReadAllText(f).Contains("token-household", StringComparison.Ordinal));
     }
 
     [Fact]

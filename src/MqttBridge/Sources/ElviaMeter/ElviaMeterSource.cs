@@ -72,7 +72,12 @@ internal sealed partial class ElviaMeterSource : IMeterSource
 
     public string Kind => "elvia";
 
-    private string Scope => $"{_options.BaseUrl}|{_options.MeteringPointId ?? "first"}";
+    // Two households' tokens may both mean "the token's first meter": a hash of the token (never the token itself)
+    // keeps their cached answers apart on disk.
+    private string Scope => $"{_options.BaseUrl}|{_options.MeteringPointId ?? "first"}|{TokenId(_options.Token)}";
+
+    private static string TokenId(string token) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))[..12];
 
     private string ValuesKey => $"v1/metervalues|{Scope}|production={_options.IncludeProduction}";
 
