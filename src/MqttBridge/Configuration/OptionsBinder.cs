@@ -239,7 +239,7 @@ internal static partial class OptionsBinder
             var found = mapping?.Find(meteringPoint);
             if (mapping is null)
             {
-                s.ReportMissing("base_url", $"the DIGIN grid-company mapping ({Sources.Digin.GridCompanyMapping.FileName}) is missing next to the binary, so base_url must be set");
+                s.ReportMissing("base_url", $"the DIGIN grid-company mapping ({Sources.Digin.GridCompanyMapping.FileName}) built into the bridge is unreadable, so base_url must be set");
             }
             else if (found is null)
             {

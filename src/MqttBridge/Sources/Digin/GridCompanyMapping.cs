@@ -15,13 +15,24 @@ internal sealed class GridCompanyMapping
 
     public const string ElviaUrl = "https://elvia.azure-api.net/grid-tariff";
 
+    /// <summary>The mapping is built into the binary (src/MqttBridge/Resources/): nothing to ship next to it.</summary>
+    private const string ResourceName = "digin.gridcompany-mapping";
+
     private static readonly Lazy<GridCompanyMapping?> Shipped = new(() =>
     {
         try
         {
-            return Load(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "resources", FileName)));
+            using var stream = typeof(GridCompanyMapping).Assembly.GetManifestResourceStream(ResourceName);
+            if (stream is null)
+            {
+                return null;
+            }
+
+            using var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            return Load(bytes.ToArray());
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception ex) when (ex is IOException or FormatException)
         {
             return null;
         }
@@ -31,7 +42,7 @@ internal sealed class GridCompanyMapping
 
     private GridCompanyMapping(List<(string From, string To, GridCompany Company)> ranges) => _ranges = ranges;
 
-    /// <summary>The mapping shipped next to the binary (<c>resources/</c>), or null when it is missing or damaged.</summary>
+    /// <summary>The mapping built into the bridge, or null if it were damaged.</summary>
     public static GridCompanyMapping? Default => Shipped.Value;
 
     public int Count => _ranges.Count;
