@@ -243,7 +243,7 @@ internal static partial class OptionsBinder
             }
             else if (found is null)
             {
-                s.Report("metering_point_id", $"no grid company in the DIGIN mapping covers metering point {Sources.Digin.DiginEndpoints.Mask(meteringPoint)}; set tariff.base_url to your grid company's GridTariffAPI URL (ask the company), or check the id");
+                s.Report("metering_point_id", $"no grid company in the DIGIN mapping covers metering point {Domain.MeteringPoint.Masked(meteringPoint)}; set tariff.base_url to your grid company's GridTariffAPI URL (ask the company), or check the id");
             }
             else
             {

@@ -38,3 +38,11 @@ internal readonly record struct LocalDay(DateOnly Date, TimeZoneInfo Zone)
         return new DateTimeOffset(local, offset);
     }
 }
+
+/// <summary>How an instant is written for people and APIs that want local time: ISO 8601 with the zone's offset then.</summary>
+internal static class LocalTime
+{
+    /// <summary>2026-10-25T02:00:00+01:00: the local wall time in <paramref name="zone"/> with its offset at that instant.</summary>
+    public static string Iso8601(DateTimeOffset instant, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -16,6 +16,5 @@ internal static class Format
     public static decimal Rounded(decimal value) => Math.Round(value, 6, MidpointRounding.AwayFromZero) / 1.000000000000000000000000000000000m;
 
     /// <summary>The instant as local time of <paramref name="zone"/> with its offset: 2026-10-25T02:00:00+01:00.</summary>
-    public static string Timestamp(DateTimeOffset instant, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+    public static string Timestamp(DateTimeOffset instant, TimeZoneInfo zone) => Domain.LocalTime.Iso8601(instant, zone);
 }

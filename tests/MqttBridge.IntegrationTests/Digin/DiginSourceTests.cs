@@ -295,7 +295,7 @@ public sealed class DiginSourceTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<SourceException>(() => Site(service, "707057500000000099").FetchAsync(now, CancellationToken.None));
 
-        Assert.Equal($"DIGIN GridTariffAPI (Test grid) has no tariff for metering point 707057…0099: {why}; check tariff.metering_point_id and base_url", ex.Message);
+        Assert.Equal($"DIGIN GridTariffAPI (Test grid) has no tariff for metering point …0099: {why}; check tariff.metering_point_id and base_url", ex.Message);
         Assert.NotNull(ex.RetryAt);
         Assert.True(ex.RetryAt > now);
     }

@@ -51,7 +51,4 @@ public sealed class GridCompanyMappingTests
         Assert.Equal("https://gridtariff-api.norgesnett.no/api/1.0", DiginIds.DefaultBase(Shipped.Find("707057500017000012")!));
         Assert.Equal("https://api.l-nett.no/apis/t/prod.lyse.no/gta/api/1.0/tarifftype", DiginIds.DefaultBase(Shipped.Find("707057500070000003")!));
     }
-
-    [Fact]
-    public void Masks_metering_point_ids_in_messages() => Assert.Equal("707057…0012", DiginEndpoints.Mask("707057500000000012"));
 }

@@ -82,7 +82,7 @@ internal sealed partial class DiginService : IDisposable
             var why = entry.Data.Count == 0
                 ? "answered with no tariff at all (204 or empty gridTariffCollections)"
                 : "left it out of its answer (unknown id, or not served by this company)";
-            throw new SourceException($"{_client.Policy.Name} has no tariff for metering point {DiginEndpoints.Mask(meteringPointId)}: it {why}; check tariff.metering_point_id and base_url", entry.Due);
+            throw new SourceException($"{_client.Policy.Name} has no tariff for metering point {MeteringPoint.Masked(meteringPointId)}: it {why}; check tariff.metering_point_id and base_url", entry.Due);
         }
         finally
         {
@@ -392,7 +392,7 @@ internal sealed partial class DiginService : IDisposable
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private string Stamp(DateTimeOffset instant) =>
-        TimeZoneInfo.ConvertTime(instant, _zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        LocalTime.Iso8601(instant, _zone);
 
     private sealed record Entry
     {

@@ -97,10 +97,6 @@ internal static class DiginEndpoints
         var versioned = text.EndsWith("/api/1.0", StringComparison.OrdinalIgnoreCase) || text.EndsWith("/api/1", StringComparison.OrdinalIgnoreCase);
         return new Uri(versioned ? text + "/" : text + "/digin/api/1.0/");
     }
-
-    /// <summary>"707057…0012": enough for a user to recognise their metering point in a log line, not the whole id.</summary>
-    public static string Mask(string meteringPointId) =>
-        meteringPointId.Length > 10 ? $"{meteringPointId[..6]}…{meteringPointId[^4..]}" : meteringPointId;
 }
 
 /// <summary>What a metering point id looks like, and the base URL a mapping entry gives.</summary>

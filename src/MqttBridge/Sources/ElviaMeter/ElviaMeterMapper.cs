@@ -106,8 +106,6 @@ internal static class ElviaMeterMapper
         return months.FirstOrDefault(m => m.Year == wanted.Year && m.Month == wanted.Month);
     }
 
-    /// <summary>A metering point id shortened for messages: enough for the user to tell which one, not the whole id.</summary>
-    public static string Masked(string? id) => id is { Length: > 4 } ? "…" + id[^4..] : id ?? "?";
 
     /// <summary>The configured metering point, or the token's first one.</summary>
     private static T Pick<T>(IReadOnlyList<T>? points, Func<T, string?> idOf, string? wanted)
@@ -125,7 +123,7 @@ internal static class ElviaMeterMapper
 
         return points.FirstOrDefault(p => idOf(p) == wanted)
             ?? throw new SourceException(
-                $"{Api}: the token does not cover metering point {Masked(wanted)} (it covers {string.Join(", ", points.Select(p => Masked(idOf(p))))}); check meter.metering_point_id or create a token for that meter");
+                $"{Api}: the token does not cover metering point {MeteringPoint.Masked(wanted)} (it covers {string.Join(", ", points.Select(p => MeteringPoint.Masked(idOf(p))))}); check meter.metering_point_id or create a token for that meter");
     }
 
     private static DateTimeOffset Instant(string? text, string field, TimeZoneInfo zone) =>

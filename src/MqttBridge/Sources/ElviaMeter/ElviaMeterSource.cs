@@ -167,7 +167,7 @@ internal sealed partial class ElviaMeterSource : IMeterSource
         var endpoint = path[..path.IndexOf('?', StringComparison.Ordinal)];
         if (response.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            var which = _options.MeteringPointId is { } id ? $"metering point {ElviaMeterMapper.Masked(id)}" : "any of your metering points";
+            var which = _options.MeteringPointId is { } id ? $"metering point {MeteringPoint.Masked(id)}" : "any of your metering points";
             throw new SourceException(
                 $"{ElviaMeterMapper.Api} refused the token for {endpoint} (HTTP {(int)response.Status}): it was deleted on Elvia's Min side or does not cover {which}; create a new token (Min side, TILGANGER, Opprett token) and set it as meter.token",
                 now + AuthRetry);
@@ -279,7 +279,7 @@ internal sealed partial class ElviaMeterSource : IMeterSource
 
     /// <summary>RFC 3339 with the zone's offset for that instant (+01:00 in winter, +02:00 in summer), URL-encoded ('+' as %2B).</summary>
     private string Query(DateTimeOffset instant) =>
-        Uri.EscapeDataString(TimeZoneInfo.ConvertTime(instant, _zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
+        Uri.EscapeDataString(LocalTime.Iso8601(instant, _zone));
 
     private string Stamp(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, _zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
