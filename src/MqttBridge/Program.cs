@@ -98,12 +98,8 @@ if (cli.Command == CliCommand.CheckConfig)
 
 var time = TimeProvider.System;
 var topics = new Topics(options.Mqtt.BaseTopic, options.Mqtt.DiscoveryPrefix);
-using var sources = new SourceFactory(options, time, loggers);
-var runtimes = options.Sites.Select(site =>
-{
-    var zone = TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone);
-    return new SiteRuntime(site, zone, sources.CreateTariff(site, zone), sources.CreateMeter(site, zone));
-}).ToList();
+using var sources = new SourceContext(options.DataDir, time, loggers);
+var runtimes = options.Sites.Select(site => SiteRuntime.Create(site, sources)).ToList();
 log.LogInformation(
     "MqttBridge {Version} starting with {Config}: {Sites} site(s), broker {Broker}",
     version,

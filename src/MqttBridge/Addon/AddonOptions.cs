@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using MqttBridge.Configuration;
+using MqttBridge.Domain;
+using MqttBridge.Sources;
 
 namespace MqttBridge.Addon;
 
@@ -20,38 +22,14 @@ internal static partial class AddonOptions
     /// <summary>Site options that pick the sources.</summary>
     public const string TariffType = "tariff_type";
     public const string MeterType = "meter_type";
-    public const string Preset = "preset";
 
-    /// <summary>Option name → key in the source's section, for the options that differ (one base URL per source).</summary>
-    private static readonly Dictionary<string, string> Renamed = new(StringComparer.Ordinal)
-    {
-        ["tariff_base_url"] = "base_url",
-        ["meter_base_url"] = "base_url",
-    };
+    /// <summary>Every source option a site may carry: what the catalog's modules take from the form, in catalog order.</summary>
+    public static IEnumerable<string> SourceKeys => Catalog.Modules.SelectMany(m => m.Addon.Names).Distinct(StringComparer.Ordinal);
 
-    /// <summary>
-    /// Which site options each source type takes. An option set for a site whose sources do not use it is a mistake
-    /// (an API key on a static tariff), reported rather than silently dropped.
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, string[]> TariffOptionKeys = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        ["static"] = [],
-        ["digin"] = ["api_key", "tariff_key", "metering_point_id", "tariff_base_url"],
-        ["eloverblik"] = ["token", "metering_point_id", "tariff_base_url"],
-    };
+    public static IEnumerable<string> AllSiteKeys => [.. SiteKeys, TariffType, MeterType, .. SourceKeys];
 
-    public static readonly IReadOnlyDictionary<string, string[]> MeterOptionKeys = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        ["elvia"] = ["token", "metering_point_id", "include_production", "meter_base_url"],
-        ["eloverblik"] = ["token", "metering_point_id", "include_production", "meter_base_url"],
-        ["oresundskraft"] = ["api_key", "metering_point_id", "include_production", "meter_base_url"],
-        ["fluvius"] = ["metering_point_id", "include_production", "meter_base_url"],
-    };
-
-    /// <summary>Every source option a site may carry, in the order of the add-on's form.</summary>
-    public static readonly string[] SourceKeys = ["api_key", "tariff_key", "metering_point_id", "token", "include_production", "tariff_base_url", "meter_base_url"];
-
-    public static IEnumerable<string> AllSiteKeys => [.. SiteKeys, TariffType, Preset, MeterType, .. SourceKeys];
+    /// <summary>The form's option that picks the source of <paramref name="role"/>.</summary>
+    public static string TypeOption(SourceRole role) => role == SourceRole.Tariff ? TariffType : MeterType;
 
     /// <summary>
     /// The configuration tree for <paramref name="options"/>. Problems in the options themselves (unknown option,
@@ -135,20 +113,24 @@ internal static partial class AddonOptions
 
         var site = match.Groups["site"].Value;
         var source = match.Groups["source"].Value;
+        var role = source == Catalog.KeyOf(SourceRole.Tariff) ? SourceRole.Tariff : SourceRole.Meter;
         var key = match.Groups["key"].Success ? match.Groups["key"].Value : null;
-        switch (key)
+        if (key is null or "type")
         {
-            case null or "type":
-                return $"{site}.{source}_type";
-            case "base_url":
-                return $"{site}.{source}_base_url";
-            case var k when SourceKeys.Contains(k) && !match.Groups["rest"].Success:
-                return $"{site}.{k}";
-            default:
-                // Only a preset fills a tariff with keys the form does not have (bands, taxes, capacity).
-                insidePreset = source == "tariff";
-                return insidePreset ? $"{site}.{Preset}" : path;
+            return $"{site}.{TypeOption(role)}";
         }
+
+        var modules = Catalog.Modules.Where(m => m.Role == role).ToList();
+        var option = modules.SelectMany(m => m.Addon.Options).FirstOrDefault(o => o.Value == key).Key;
+        if (option is not null && !match.Groups["rest"].Success)
+        {
+            return $"{site}.{option}";
+        }
+
+        // Only a filled section (a preset) holds keys the form does not have (bands, taxes, capacity).
+        var filledBy = modules.Select(m => m.Addon.ChosenBy).FirstOrDefault(c => c is not null);
+        insidePreset = filledBy is not null;
+        return insidePreset ? $"{site}.{filledBy}" : path;
     }
 
     /// <summary>Renames the problems' paths to option names; problems from environment variables keep theirs.</summary>
@@ -175,41 +157,38 @@ internal static partial class AddonOptions
             Copy(source, key, site, key);
         }
 
-        var tariffType = options.Text(TariffType)?.Trim().ToLowerInvariant();
-        var meterType = options.Text(MeterType)?.Trim().ToLowerInvariant();
-        var preset = options.Text(Preset)?.Trim();
-
-        // A preset alone means a static tariff: the fewest choices for the common case.
-        if (tariffType is null && preset is not null)
+        // Per role: the chosen type as written, and its module (null for a type the catalog does not know: the binder says so).
+        var chosen = new List<(SourceRole Role, string Type, ISourceModule? Module, ConfigMap Section)>();
+        foreach (var role in new[] { SourceRole.Tariff, SourceRole.Meter })
         {
-            tariffType = "static";
-        }
-
-        if (tariffType is not null)
-        {
-            var tariff = new ConfigMap { Line = source.Find(TariffType)?.Value.Line ?? source.Find(Preset)?.Value.Line };
-            if (tariffType == "static")
+            var typeOption = TypeOption(role);
+            var type = options.Text(typeOption)?.Trim().ToLowerInvariant();
+            var module = type is null
+                ? Catalog.Modules.FirstOrDefault(m => m.Role == role && m.Addon.ChosenBy is { } by && Value(source, by) is not null)
+                : Catalog.Find(role, type);
+            if (type is null && module is null)
             {
-                tariff.Entries.AddRange(StaticTariff(options, preset).Entries);
+                continue;
             }
 
-            Set(tariff, "type", Value(source, TariffType) ?? new ConfigScalar(tariffType, isPlain: false) { Line = source.Find(Preset)?.Value.Line });
-            site.Entries.Add(new ConfigEntry("tariff", tariff));
-            if (tariffType != "static" && preset is not null)
+            var line = source.Find(typeOption)?.Value.Line ?? (module?.Addon.ChosenBy is { } chosenBy ? source.Find(chosenBy)?.Value.Line : null);
+            if (module?.Addon.UseConfigFile is { } why)
             {
-                options.Report(Preset, $"a preset is a static tariff; set {TariffType} to static, or remove the preset to use {tariffType}");
+                options.Report(typeOption, why);
+                continue;
             }
+
+            var section = new ConfigMap { Line = line };
+            if (module?.Addon.Fill?.Invoke(options) is { } filled)
+            {
+                section.Entries.AddRange(filled.Entries);
+            }
+
+            Set(section, "type", Value(source, typeOption) ?? new ConfigScalar(module!.Type, isPlain: false) { Line = line });
+            site.Entries.Add(new ConfigEntry(Catalog.KeyOf(role), section));
+            chosen.Add((role, type ?? module!.Type, module, section));
         }
 
-        if (meterType is not null)
-        {
-            var meter = new ConfigMap { Line = source.Find(MeterType)?.Value.Line };
-            Set(meter, "type", Value(source, MeterType)!);
-            site.Entries.Add(new ConfigEntry("meter", meter));
-        }
-
-        var tariffKeys = tariffType is null ? [] : TariffOptionKeys.GetValueOrDefault(tariffType);
-        var meterKeys = meterType is null ? [] : MeterOptionKeys.GetValueOrDefault(meterType);
         foreach (var key in SourceKeys)
         {
             if (Value(source, key) is not { } value)
@@ -217,53 +196,28 @@ internal static partial class AddonOptions
                 continue;
             }
 
-            var target = Renamed.GetValueOrDefault(key, key);
             var used = false;
-            if (tariffKeys?.Contains(key) == true)
+            foreach (var (_, _, module, section) in chosen)
             {
-                Set((ConfigMap)site.Find("tariff")!.Value, target, value);
-                used = true;
-            }
+                if (module?.Addon.Options.GetValueOrDefault(key) is { } target)
+                {
+                    Set(section, target, value);
+                    used = true;
+                }
 
-            if (meterKeys?.Contains(key) == true)
-            {
-                Set((ConfigMap)site.Find("meter")!.Value, target, value);
-                used = true;
+                used |= module?.Addon.Extra.Contains(key) == true;
             }
 
             // An unknown type is reported by the binder; what it would take cannot be said.
-            if (!used && tariffKeys is not null && meterKeys is not null)
+            if (!used && chosen.All(c => c.Module is not null))
             {
-                var sources = string.Join(" and ", new[] { tariffType is null ? null : $"{TariffType} {tariffType}", meterType is null ? null : $"{MeterType} {meterType}" }.OfType<string>());
+                var sources = string.Join(" and ", chosen.Select(c => $"{TypeOption(c.Role)} {c.Type}"));
                 options.Report(key, $"is not used by this site's sources ({(sources.Length == 0 ? "none chosen" : sources)}); remove it or choose a {TariffType} or {MeterType} that takes it");
             }
         }
 
         return site;
     }
-
-    private static ConfigMap StaticTariff(ConfigSection options, string? preset)
-    {
-        var names = string.Join(", ", TariffPresets.Names);
-        if (preset is null)
-        {
-            options.ReportMissing(Preset, $"{TariffType} static takes its bands from a preset ({names}); for your own bands write a YAML file and set config_file");
-            return FirstPreset();
-        }
-
-        if (TariffPresets.Load(preset) is { } tariff)
-        {
-            return tariff;
-        }
-
-        var hint = KeyHints.Closest(preset, TariffPresets.Names);
-        options.Report(Preset, hint is not null ? $"'{preset}' is not a known preset; did you mean '{hint}'?" : $"'{preset}' is not a known preset; use {names}");
-
-        return FirstPreset();
-    }
-
-    /// <summary>Stands in for a missing or unknown preset, so the binder does not add "bands: required": one problem is enough.</summary>
-    private static ConfigMap FirstPreset() => TariffPresets.Load(TariffPresets.Names[0])!;
 
     /// <summary>The option's value node, or null when it is absent or null.</summary>
     private static ConfigNode? Value(ConfigMap map, string key) => map.Find(key)?.Value is { } node and not ConfigScalar { IsNull: true } ? node : null;

@@ -19,7 +19,7 @@ internal static class TariffsCommand
         if ((baseUrl is null || apiKey is null) && File.Exists(cli.ConfigPath))
         {
             var config = ConfigLoader.Load(cli.ConfigPath, ConfigLoader.ProcessEnvironment());
-            if (config.Options?.Sites.Select(s => s.Tariff?.Digin).FirstOrDefault(d => d is not null) is { } digin)
+            if (config.Options?.Sites.Select(s => s.Tariff).OfType<DiginTariffOptions>().FirstOrDefault() is { } digin)
             {
                 apiKey ??= digin.ApiKey;
                 if (baseUrl is null)

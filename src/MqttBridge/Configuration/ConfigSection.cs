@@ -246,7 +246,7 @@ internal sealed class ConfigSection
         var k = key.ToLowerInvariant();
         return k.Contains("password", StringComparison.Ordinal) || k.Contains("token", StringComparison.Ordinal)
             || k.Contains("api_key", StringComparison.Ordinal) || k.Contains("apikey", StringComparison.Ordinal)
-            || k.Contains("secret", StringComparison.Ordinal);
+            || k.Contains("secret", StringComparison.Ordinal) || Sources.Catalog.IsSecretKey(k);
     }
 
     /// <summary>"'abc' is not a whole number", or for a secret "the value is not valid" without the value.</summary>

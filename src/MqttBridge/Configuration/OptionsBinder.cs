@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using MqttBridge.Domain;
+using MqttBridge.Sources;
 
 namespace MqttBridge.Configuration;
 
@@ -9,18 +11,6 @@ namespace MqttBridge.Configuration;
 /// </summary>
 internal static partial class OptionsBinder
 {
-    public static readonly string[] TariffTypes = ["static", "digin", "eloverblik"];
-    public static readonly string[] MeterTypes = ["elvia", "eloverblik", "oresundskraft", "fluvius"];
-
-    /// <summary>Source types this version can run; the others are known names reserved for later versions.</summary>
-    public static readonly string[] AvailableTariffTypes = ["static", "digin"];
-    public static readonly string[] AvailableMeterTypes = ["elvia"];
-
-    public static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "workday", "weekend", "holiday"];
-    public static readonly string[] Levels = ["very_cheap", "cheap", "normal", "expensive", "very_expensive"];
-    public static readonly string[] Holidays = ["NO", "DK", "SE", "BE", "none"];
-    public static readonly string[] CapacityBases = ["three_daily_max_hours", "monthly_peak_quarter_hour", "monthly_max_hour"];
-
     /// <summary><c>bridge</c> is taken by <c>&lt;base&gt;/bridge/info</c>.</summary>
     public const string ReservedSiteId = "bridge";
 
@@ -29,12 +19,6 @@ internal static partial class OptionsBinder
     private static readonly string[] TlsKeys = ["enabled", "ca_file", "client_cert_file", "client_key_file", "insecure"];
     private static readonly string[] BrokerKeys = ["bind", "port", "username", "password"];
     private static readonly string[] SiteKeys = ["id", "name", "time_zone", "tariff", "meter"];
-    private static readonly string[] StaticKeys = ["type", "base_url", "currency", "vat", "resolution", "holidays", "taxes", "bands", "capacity"];
-    private static readonly string[] TaxKeys = ["name", "per_kwh", "months"];
-    private static readonly string[] BandKeys = ["name", "price", "hours", "days", "months", "level"];
-    private static readonly string[] CapacityKeys = ["basis", "prices_include_vat", "minimum_kw", "steps"];
-    private static readonly string[] StepKeys = ["from_kw", "to_kw", "monthly_price", "per_kw_monthly"];
-    private static readonly string[] ElviaMeterKeys = ["type", "base_url", "token", "metering_point_id", "include_production"];
 
     public static BridgeOptions Bind(ConfigMap root, List<ConfigProblem> problems)
     {
@@ -172,8 +156,8 @@ internal static partial class OptionsBinder
         var name = s.RequiredText("name");
         var timeZone = TimeZone(s, "time_zone") ?? defaultTimeZone;
 
-        var tariff = s.Section("tariff") is { } t ? ReadTariff(t) : null;
-        var meter = s.Section("meter") is { } m ? ReadMeter(m) : null;
+        var tariff = s.Section("tariff") is { } t ? ReadSource(t, SourceRole.Tariff) : null;
+        var meter = s.Section("meter") is { } m ? ReadSource(m, SourceRole.Meter) : null;
         if (!s.Has("tariff") && !s.Has("meter"))
         {
             s.ReportHere("a site needs a 'tariff' or a 'meter' (or both)");
@@ -184,160 +168,38 @@ internal static partial class OptionsBinder
             : new SiteOptions { Id = id, Name = name, TimeZone = timeZone, Tariff = tariff, Meter = meter };
     }
 
-    private static TariffOptions? ReadTariff(ConfigSection s)
+    /// <summary>
+    /// <c>tariff</c> or <c>meter</c>: its <c>type</c> picks the module from <see cref="Catalog"/>, which reads the rest of
+    /// the section. <c>base_url</c> is checked here, once for every module.
+    /// </summary>
+    private static SourceOptions? ReadSource(ConfigSection s, SourceRole role)
     {
-        var type = SourceType(s, "tariff", TariffTypes, AvailableTariffTypes);
+        var module = SourceModule(s, role);
         var baseUrl = BaseUrl(s);
-        if (type == "digin")
-        {
-            return new TariffOptions { Type = type, BaseUrl = baseUrl, Digin = ReadDigin(s, baseUrl) };
-        }
-
-        if (type != "static")
-        {
-            // Keys of sources this version cannot run are not checked: their schema is not settled yet.
-            return type is null ? null : new TariffOptions { Type = type, BaseUrl = baseUrl };
-        }
-
-        s.AllowOnly(StaticKeys);
-        return new TariffOptions { Type = type, BaseUrl = baseUrl, Static = ReadStatic(s) };
+        return module?.Bind(s, baseUrl);
     }
 
-    private static readonly string[] DiginKeys = ["type", "base_url", "api_key", "metering_point_id", "tariff_key", "max_calls_per_hour"];
-
-    /// <summary><c>tariff.type: digin</c>: api_key plus exactly one of metering_point_id and tariff_key; base_url from the DIGIN mapping.</summary>
-    private static DiginTariffOptions? ReadDigin(ConfigSection s, string? baseUrl)
+    /// <summary>The module the section's <c>type</c> names, or null (with a problem) when it is missing or unknown.</summary>
+    private static ISourceModule? SourceModule(ConfigSection s, SourceRole role)
     {
-        s.AllowOnly(DiginKeys);
-        var apiKey = s.RequiredText("api_key", "your GridTariffAPI key (Elvia: developer portal → Products → GridTariffAPI → your profile's primary key)")?.Trim();
-        var meteringPoint = s.Text("metering_point_id")?.Trim();
-        var tariffKey = s.Text("tariff_key")?.Trim();
-        var maxCalls = s.Int("max_calls_per_hour", 200, 1, 10_000);
-        if (meteringPoint is not null && !Sources.Digin.DiginIds.IsMeteringPointId(meteringPoint))
-        {
-            s.Report("metering_point_id", $"'{meteringPoint}' is not a metering point id; it has 18 digits and starts with 7070575 (see your invoice or Elvia's Min side); quote it in YAML");
-            meteringPoint = null;
-        }
-
-        if (tariffKey is { Length: 0 })
-        {
-            s.Report("tariff_key", "must not be empty");
-            tariffKey = null;
-        }
-
-        if (s.Has("metering_point_id") == s.Has("tariff_key"))
-        {
-            s.ReportHere(s.Has("tariff_key")
-                ? "set metering_point_id or tariff_key, not both (the metering point finds its own tariff and capacity step)"
-                : "set metering_point_id (your tariff and capacity step) or tariff_key (a tariff's prices, listed by 'mqttbridge tariffs')");
-        }
-
-        string? company = null;
-        if (baseUrl is null && meteringPoint is not null)
-        {
-            var mapping = Sources.Digin.GridCompanyMapping.Default;
-            var found = mapping?.Find(meteringPoint);
-            if (mapping is null)
-            {
-                s.ReportMissing("base_url", $"the DIGIN grid-company mapping ({Sources.Digin.GridCompanyMapping.FileName}) built into the bridge is unreadable, so base_url must be set");
-            }
-            else if (found is null)
-            {
-                s.Report("metering_point_id", $"no grid company in the DIGIN mapping covers metering point {Domain.MeteringPoint.Masked(meteringPoint)}; set tariff.base_url to your grid company's GridTariffAPI URL (ask the company), or check the id");
-            }
-            else
-            {
-                company = found.Name;
-                baseUrl = Sources.Digin.DiginIds.DefaultBase(found);
-            }
-        }
-
-        return apiKey is null || (meteringPoint is null && tariffKey is null)
-            ? null
-            : new DiginTariffOptions
-            {
-                ApiKey = apiKey,
-                MeteringPointId = meteringPoint,
-                TariffKey = meteringPoint is null ? tariffKey : null,
-                BaseUrl = baseUrl ?? Sources.Digin.GridCompanyMapping.ElviaUrl,
-                Company = company ?? (baseUrl is null ? "ELVIA AS" : null),
-                MaxCallsPerHour = maxCalls,
-            };
-    }
-
-    private static MeterOptions? ReadMeter(ConfigSection s)
-    {
-        var type = SourceType(s, "meter", MeterTypes, AvailableMeterTypes);
-        var baseUrl = BaseUrl(s);
-        return type switch
-        {
-            null => null,
-            "elvia" => new MeterOptions { Type = type, BaseUrl = baseUrl, Elvia = ReadElviaMeter(s, baseUrl) },
-            _ => new MeterOptions { Type = type, BaseUrl = baseUrl },
-        };
-    }
-
-    /// <summary><c>meter.type: elvia</c>. The token is a secret: problems name its key, never its value.</summary>
-    private static ElviaMeterOptions? ReadElviaMeter(ConfigSection s, string? baseUrl)
-    {
-        s.AllowOnly(ElviaMeterKeys);
-        var token = s.RequiredText("token", "create a personal token on Elvia's Min side (TILGANGER, Opprett token) and paste it here");
-        if (token is not null && token.Trim().Any(char.IsWhiteSpace))
-        {
-            s.Report("token", "the value is not valid: a token has no spaces or line breaks (paste only the token, without 'Bearer')");
-            token = null;
-        }
-
-        var meteringPoint = s.Text("metering_point_id")?.Trim();
-        if (meteringPoint is not null && !MeteringPointPattern().IsMatch(meteringPoint))
-        {
-            s.Report("metering_point_id", $"'{meteringPoint}' is not a metering point id; use the 18 digits from your invoice or Min side (707057…), or leave the key out to use the token's first meter");
-            meteringPoint = null;
-        }
-
-        var production = s.Bool("include_production", false);
-        if (token is null)
-        {
-            return null;
-        }
-
-        // HttpClient resolves relative paths against the base only when it ends in '/'.
-        var url = baseUrl ?? ElviaMeterOptions.DefaultBaseUrl;
-        return new ElviaMeterOptions
-        {
-            Token = token.Trim(),
-            MeteringPointId = meteringPoint,
-            IncludeProduction = production,
-            BaseUrl = url.EndsWith('/') ? url : url + "/",
-        };
-    }
-
-    /// <summary>The source's <c>type</c>, or null (with a problem) when it is missing, unknown or not available yet.</summary>
-    private static string? SourceType(ConfigSection s, string kind, string[] known, string[] available)
-    {
+        var kind = Catalog.KeyOf(role);
+        var known = Catalog.TypesOf(role);
         var type = s.RequiredText("type", $"one of: {string.Join(", ", known)}")?.Trim().ToLowerInvariant();
         if (type is null)
         {
             return null;
         }
 
-        if (!known.Contains(type))
+        if (Catalog.Find(role, type) is { } module)
         {
-            var hint = KeyHints.Closest(type, known);
-            s.Report("type", hint is not null
-                ? $"unknown {kind} type '{type}'; did you mean '{hint}'?"
-                : $"unknown {kind} type '{type}'; known types: {string.Join(", ", known)}");
-            return null;
+            return module;
         }
 
-        if (!available.Contains(type))
-        {
-            var now = available.Length == 0 ? "none yet" : string.Join(", ", available);
-            s.Report("type", $"{kind} type '{type}' is not available in this version yet (available: {now})");
-            return null;
-        }
-
-        return type;
+        var hint = KeyHints.Closest(type, known);
+        s.Report("type", hint is not null
+            ? $"unknown {kind} type '{type}'; did you mean '{hint}'?"
+            : $"unknown {kind} type '{type}'; known types: {string.Join(", ", known)}");
+        return null;
     }
 
     private static string? BaseUrl(ConfigSection s)
@@ -356,275 +218,6 @@ internal static partial class OptionsBinder
 
         return text;
     }
-
-    private static StaticTariffOptions ReadStatic(ConfigSection s)
-    {
-        var currency = s.NonEmptyText("currency", "NOK").Trim();
-        if (!CurrencyPattern().IsMatch(currency))
-        {
-            s.Report("currency", $"'{currency}' is not a currency code; use three upper-case letters such as NOK, DKK, SEK or EUR");
-        }
-
-        var vat = s.Decimal("vat") ?? 0m;
-        if (vat is < 0m or > 1m)
-        {
-            s.Report("vat", $"{vat} is out of range; VAT is a fraction from 0 to 1 (0.25 for 25 %)");
-        }
-
-        var resolution = s.Int("resolution", 60, 1, 1440);
-        if (resolution is not (15 or 60))
-        {
-            s.Report("resolution", $"{resolution} is not a supported resolution; use 15 or 60 (minutes)");
-        }
-
-        var holidays = OneOf(s, "holidays", Holidays, "holiday calendar") ?? "none";
-
-        return new StaticTariffOptions
-        {
-            Currency = currency,
-            Vat = vat,
-            Resolution = resolution,
-            Holidays = holidays,
-            Taxes = ReadTaxes(s),
-            Bands = ReadBands(s),
-            Capacity = s.Section("capacity") is { } c ? ReadCapacity(c) : null,
-        };
-    }
-
-    private static List<TaxOptions> ReadTaxes(ConfigSection s)
-    {
-        var taxes = new List<TaxOptions>();
-        foreach (var item in s.Items("taxes"))
-        {
-            if (s.ItemSection(item, "name and per_kwh") is not { } tax)
-            {
-                continue;
-            }
-
-            tax.AllowOnly(TaxKeys);
-            var name = tax.RequiredText("name");
-            var perKwh = tax.RequiredDecimal("per_kwh");
-            var months = Months(tax);
-            if (name is not null && perKwh is not null)
-            {
-                taxes.Add(new TaxOptions { Name = name, PerKwh = perKwh.Value, Months = months });
-            }
-        }
-
-        return taxes;
-    }
-
-    private static List<BandOptions> ReadBands(ConfigSection s)
-    {
-        var items = s.Items("bands");
-        if (items.Count == 0)
-        {
-            if (s.Get("bands") is null or ConfigList)
-            {
-                s.Report("bands", "at least one band is required; the last band, without hours, days or months, sets the price at all other times");
-            }
-
-            return [];
-        }
-
-        var bands = new List<BandOptions>();
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (s.ItemSection(items[i], "name and price") is not { } band)
-            {
-                continue;
-            }
-
-            band.AllowOnly(BandKeys);
-            var name = band.RequiredText("name");
-            var price = band.RequiredDecimal("price");
-            var hours = band.Text("hours")?.Trim();
-            if (hours is not null && !HoursRange.TryParse(hours, out _, out var error))
-            {
-                band.Report("hours", error);
-            }
-
-            var days = ReadDays(band);
-            var months = Months(band);
-            var level = OneOf(band, "level", Levels, "price level");
-
-            // The first matching band wins, so a band without conditions must come last, and there must be one.
-            var isFallback = hours is null && days.Count == 0 && months.Count == 0;
-            var isLast = i == items.Count - 1;
-            if (isLast && !isFallback)
-            {
-                band.ReportHere("the last band is the fallback and must have no hours, days or months; add a final band without conditions for all other times");
-            }
-            else if (!isLast && isFallback)
-            {
-                band.ReportHere("only the last band may have no hours, days or months; this band matches always, so the bands after it would never apply");
-            }
-
-            if (name is not null && price is not null)
-            {
-                bands.Add(new BandOptions { Name = name, Price = price.Value, Hours = hours, Days = days, Months = months, Level = level });
-            }
-        }
-
-        return bands;
-    }
-
-    private static List<string> ReadDays(ConfigSection band)
-    {
-        var days = new List<string>();
-        foreach (var (path, node) in band.Items("days", allowSingle: true))
-        {
-            var text = band.Scalar(path, node, "days")?.Value.Trim().ToLowerInvariant();
-            if (text is null)
-            {
-                continue;
-            }
-
-            if (Days.Contains(text))
-            {
-                days.Add(text);
-            }
-            else
-            {
-                band.Report(path, node, $"'{text}' is not a day{HintOrList(text, Days)}");
-            }
-        }
-
-        return days;
-    }
-
-    private static List<int> Months(ConfigSection s)
-    {
-        var months = new List<int>();
-        foreach (var (path, node) in s.Items("months", allowSingle: true))
-        {
-            if (s.Int(path, node, "months") is not { } month)
-            {
-                continue;
-            }
-
-            if (month is < 1 or > 12)
-            {
-                s.Report(path, node, $"{month} is not a month; use 1 (January) to 12 (December)");
-            }
-            else
-            {
-                months.Add(month);
-            }
-        }
-
-        return months;
-    }
-
-    private static CapacityOptions ReadCapacity(ConfigSection s)
-    {
-        s.AllowOnly(CapacityKeys);
-        var basis = OneOf(s, "basis", CapacityBases, "capacity basis") ?? "three_daily_max_hours";
-        var includesVat = s.Bool("prices_include_vat", false);
-        var minimum = s.Decimal("minimum_kw") ?? 0m;
-        if (minimum < 0m)
-        {
-            s.Report("minimum_kw", $"{minimum} is negative; use 0 or more");
-        }
-
-        return new CapacityOptions { Basis = basis, PricesIncludeVat = includesVat, MinimumKw = minimum, Steps = ReadSteps(s) };
-    }
-
-    private static List<CapacityStepOptions> ReadSteps(ConfigSection s)
-    {
-        var items = s.Items("steps");
-        if (items.Count == 0)
-        {
-            if (s.Get("steps") is null or ConfigList)
-            {
-                s.Report("steps", "at least one capacity step is required");
-            }
-
-            return [];
-        }
-
-        var steps = new List<CapacityStepOptions>();
-        decimal? previousTo = null;
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (s.ItemSection(items[i], "from_kw, to_kw and monthly_price") is not { } step)
-            {
-                previousTo = null;
-                continue;
-            }
-
-            step.AllowOnly(StepKeys);
-            var from = step.RequiredDecimal("from_kw");
-            var to = step.Decimal("to_kw");
-            var monthly = NonNegative(step, "monthly_price");
-            var perKw = NonNegative(step, "per_kw_monthly");
-            var isLast = i == items.Count - 1;
-
-            if (from < 0m)
-            {
-                step.Report("from_kw", $"{from} is negative; steps start at 0 kW or more");
-            }
-
-            if (from is not null && to is not null && to <= from)
-            {
-                step.Report("to_kw", $"{to} must be greater than from_kw {from}");
-            }
-
-            if (!isLast && !step.Has("to_kw"))
-            {
-                step.ReportMissing("to_kw", "only the last step may leave out to_kw (it is open-ended)");
-            }
-
-            // Each step starts where the previous one ended, so every kW value falls in exactly one step.
-            if (i > 0 && from is not null && previousTo is not null && from != previousTo)
-            {
-                var kind = from > previousTo ? "a gap" : "an overlap";
-                step.Report("from_kw", $"{from} leaves {kind} after the previous step, which ends at to_kw {previousTo}; from_kw must equal the previous to_kw");
-            }
-
-            previousTo = to;
-            if (from is not null)
-            {
-                steps.Add(new CapacityStepOptions { FromKw = from.Value, ToKw = to, MonthlyPrice = monthly, PerKwMonthly = perKw });
-            }
-        }
-
-        return steps;
-    }
-
-    private static decimal NonNegative(ConfigSection s, string key)
-    {
-        var value = s.Decimal(key) ?? 0m;
-        if (value < 0m)
-        {
-            s.Report(key, $"{value} is negative; prices must be 0 or more");
-            return 0m;
-        }
-
-        return value;
-    }
-
-    /// <summary>A value from a fixed list, matched case-insensitively and returned in its canonical spelling.</summary>
-    private static string? OneOf(ConfigSection s, string key, string[] allowed, string what)
-    {
-        var text = s.Text(key)?.Trim();
-        if (text is null)
-        {
-            return null;
-        }
-
-        var match = allowed.FirstOrDefault(a => a.Equals(text, StringComparison.OrdinalIgnoreCase));
-        if (match is null)
-        {
-            s.Report(key, $"'{text}' is not a known {what}{HintOrList(text, allowed)}");
-        }
-
-        return match;
-    }
-
-    /// <summary>"; did you mean 'x'?" when one is close, else the full list to choose from.</summary>
-    private static string HintOrList(string given, string[] allowed) =>
-        KeyHints.Closest(given, allowed) is { } hint ? $"; did you mean '{hint}'?" : $"; use {string.Join(", ", allowed)}";
 
     private static string? TimeZone(ConfigSection s, string key)
     {
@@ -695,9 +288,4 @@ internal static partial class OptionsBinder
     [GeneratedRegex("^[a-z0-9_]+$", RegexOptions.CultureInvariant)]
     private static partial Regex SiteIdPattern();
 
-    [GeneratedRegex("^[A-Z]{3}$", RegexOptions.CultureInvariant)]
-    private static partial Regex CurrencyPattern();
-
-    [GeneratedRegex("^[0-9]{6,20}$", RegexOptions.CultureInvariant)]
-    private static partial Regex MeteringPointPattern();
 }

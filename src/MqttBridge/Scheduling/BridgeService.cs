@@ -7,9 +7,10 @@ using MqttBridge.Sources;
 namespace MqttBridge.Scheduling;
 
 /// <summary>
-/// The bridge's one loop: asks each source when it is due, renders every site's entities, publishes what changed,
-/// and sleeps until the next slot boundary, hour boundary or refresh. The timer is set on the boundary itself
-/// (through the injected TimeProvider), so prices change on the minute, not on a polling tick.
+/// The bridge's one loop: starts each source's refresh when it is due (each in its own task, so a slow or failing API
+/// never holds up another site or a slot-boundary publish), renders every site's entities, publishes what changed, and
+/// sleeps until the next slot boundary, hour boundary or refresh — or until a refresh ends. The timer is set on the
+/// boundary itself (through the injected TimeProvider), so prices change on the minute, not on a polling tick.
 /// </summary>
 internal sealed partial class BridgeService(
     IReadOnlyList<SiteRuntime> sites,
@@ -26,6 +27,12 @@ internal sealed partial class BridgeService(
 
     private readonly Dictionary<string, string> _published = new(StringComparer.Ordinal);
 
+    /// <summary>Refreshes under way; only the loop adds and removes.</summary>
+    private readonly Dictionary<SourceRunner, Task> _refreshing = [];
+
+    /// <summary>Released when a refresh ends, so the loop publishes its data at once.</summary>
+    private readonly SemaphoreSlim _refreshed = new(0);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         foreach (var site in sites)
@@ -39,7 +46,7 @@ internal sealed partial class BridgeService(
             while (!stoppingToken.IsCancellationRequested)
             {
                 var now = time.GetUtcNow();
-                await RefreshDueSourcesAsync(now, stoppingToken);
+                StartDueRefreshes(now, stoppingToken);
                 PublishChanged(now);
                 await SleepUntilAsync(NextWake(now), stoppingToken);
             }
@@ -49,68 +56,64 @@ internal sealed partial class BridgeService(
             // Shutting down.
         }
 
+        await Task.WhenAll(_refreshing.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await cleanup.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task RefreshDueSourcesAsync(DateTimeOffset now, CancellationToken ct)
+    public override void Dispose()
     {
+        _refreshed.Dispose();
+        base.Dispose();
+    }
+
+    private void StartDueRefreshes(DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var done in _refreshing.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
+        {
+            _refreshing.Remove(done);
+        }
+
         foreach (var site in sites)
         {
-            if (site.Tariff is { } tariff && tariff.Due <= now)
+            foreach (var source in site.Sources)
             {
-                await RefreshAsync(site, tariff, now, async t => new SourceUpdate(await t.FetchAsync(now, ct), null), ct);
-            }
-
-            if (site.Meter is { } meter && meter.Due <= now)
-            {
-                await RefreshAsync(site, meter, now, async m => new SourceUpdate(null, await m.FetchAsync(now, ct)), ct);
+                if (source.Due <= now && !_refreshing.ContainsKey(source))
+                {
+                    _refreshing[source] = RefreshAsync(site, source, now, ct);
+                }
             }
         }
     }
 
-    private async Task RefreshAsync<TSource>(SiteRuntime site, SourceSlot<TSource> slot, DateTimeOffset now, Func<TSource, Task<SourceUpdate>> fetch, CancellationToken ct)
+    private async Task RefreshAsync(SiteRuntime site, SourceRunner source, DateTimeOffset now, CancellationToken ct)
     {
         try
         {
-            var update = await fetch(slot.Source);
-            var next = update.Tariff?.NextRefresh ?? update.Meter?.NextRefresh ?? now.AddHours(1);
-            slot.Due = next > now ? next : now.AddMinutes(1);
-            slot.Failures = 0;
-            slot.View = slot.View with
-            {
-                TariffData = update.Tariff ?? slot.View.TariffData,
-                MeterData = update.Meter ?? slot.View.MeterData,
-                LastGoodFetch = now,
-                NextAttempt = slot.Due,
-                LastError = null,
-            };
+            await source.RefreshAsync(site.Site.Id, now, site.Zone, logger, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Expected faults keep the last good data; the sensors go unknown only when that data runs out.
-            slot.Failures++;
-            var retryAt = (ex as SourceException)?.RetryAt ?? now + Backoff(slot.Failures);
-            slot.Due = retryAt > now ? retryAt : now.AddMinutes(1);
-            var message = ex is SourceException ? ex.Message : $"unexpected {ex.GetType().Name}: {ex.Message}";
-            slot.View = slot.View with { NextAttempt = slot.Due, LastError = message };
-            LogSourceFailed(site.Site.Id, slot.View.Role, slot.View.Type, message, Format.Timestamp(slot.Due, site.Zone));
+            // Shutting down.
+        }
+        finally
+        {
+            _refreshed.Release();
         }
     }
-
-    /// <summary>1, 2, 4 … minutes, at most an hour: a failing API is asked again, but never hammered.</summary>
-    internal static TimeSpan Backoff(int failures) => TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Clamp(failures - 1, 0, 10))));
 
     private void PublishChanged(DateTimeOffset now)
     {
         foreach (var site in sites)
         {
-            foreach (var (topic, payload) in SiteSensors.Render(site.View, now, topics, version))
+            // Until each of its sources has answered once, a site shows only its discovery: states would all be unknown.
+            var messages = SiteSensors.Render(site.View, now, topics, version);
+            foreach (var (topic, payload) in site.Ready ? messages : messages.Take(1))
             {
                 PublishIfChanged(topic, payload);
             }
         }
 
-        PublishIfChanged(topics.BridgeInfo, BridgeInfo.Render(sites.Select(s => s.View), version));
+        PublishIfChanged(topics.BridgeInfo, BridgeInfo.Render(sites.Select(s => s.View), version, now));
     }
 
     private void PublishIfChanged(string topic, string payload)
@@ -134,14 +137,13 @@ internal sealed partial class BridgeService(
                 next = change;
             }
 
-            if (site.Tariff?.Due is { } tariffDue && tariffDue < next)
+            foreach (var source in site.Sources)
             {
-                next = tariffDue;
-            }
-
-            if (site.Meter?.Due is { } meterDue && meterDue < next)
-            {
-                next = meterDue;
+                // A refresh under way wakes the loop when it ends; its old due time would spin the loop.
+                if (source.Due < next && !_refreshing.ContainsKey(source))
+                {
+                    next = source.Due;
+                }
             }
         }
 
@@ -153,7 +155,16 @@ internal sealed partial class BridgeService(
         // A timer may fire a hair early; sleep again for the rest so the boundary is never rendered too soon.
         for (var now = time.GetUtcNow(); now < target; now = time.GetUtcNow())
         {
-            await Task.Delay(target - now, time, ct);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var timer = Task.Delay(target - now, time, stop.Token);
+            var refreshed = _refreshed.WaitAsync(stop.Token);
+            var first = await Task.WhenAny(timer, refreshed);
+            await stop.CancelAsync();
+            ct.ThrowIfCancellationRequested();
+            if (first == refreshed)
+            {
+                return;
+            }
         }
     }
 
@@ -175,13 +186,8 @@ internal sealed partial class BridgeService(
         }
     }
 
-    private sealed record SourceUpdate(TariffSnapshot? Tariff, MeterSnapshot? Meter);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site}: tariff {Tariff}, meter {Meter}, time zone {Zone}")]
     private partial void LogSite(string site, string tariff, string meter, string zone);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Site {Site}: {Role} source {Type} failed: {Reason}; keeping the last good data, next attempt at {Next}")]
-    private partial void LogSourceFailed(string site, string role, string type, string reason, string next);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Clearing {Topic}: its site is no longer configured")]
     private partial void LogClearing(string topic);

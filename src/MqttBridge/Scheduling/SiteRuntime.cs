@@ -1,31 +1,33 @@
 using MqttBridge.Configuration;
-using MqttBridge.Sensors;
+using MqttBridge.Domain;
 using MqttBridge.Sources;
 
 namespace MqttBridge.Scheduling;
 
-/// <summary>A configured site with its sources and what they last delivered. Owned by <see cref="BridgeService"/>.</summary>
-internal sealed class SiteRuntime(SiteOptions site, TimeZoneInfo zone, ITariffSource? tariffSource, IMeterSource? meterSource)
+/// <summary>A configured site with its sources' runners. Owned by <see cref="BridgeService"/>.</summary>
+internal sealed class SiteRuntime(SiteOptions site, TimeZoneInfo zone, SourceRunner? tariff, SourceRunner? meter)
 {
     public SiteOptions Site { get; } = site;
 
     public TimeZoneInfo Zone { get; } = zone;
 
-    public SourceSlot<ITariffSource>? Tariff { get; } = tariffSource is null ? null : new(tariffSource, new SourceView("tariff", tariffSource.Kind));
+    public SourceRunner? Tariff { get; } = tariff;
 
-    public SourceSlot<IMeterSource>? Meter { get; } = meterSource is null ? null : new(meterSource, new SourceView("meter", meterSource.Kind));
+    public SourceRunner? Meter { get; } = meter;
 
-    public SiteView View => new(Site, Zone, Tariff?.View, Meter?.View);
-}
+    /// <summary>The site's sources, tariff first.</summary>
+    public IEnumerable<SourceRunner> Sources => new[] { Tariff, Meter }.OfType<SourceRunner>();
 
-/// <summary>One source of a site: when it is due, how often it failed in a row, and its last good data.</summary>
-internal sealed class SourceSlot<TSource>(TSource source, SourceView view)
-{
-    public TSource Source { get; } = source;
+    /// <summary>True once every source of the site has answered once (data or fault): its states mean something then.</summary>
+    public bool Ready => Sources.All(s => s.HasAnswered);
 
-    public SourceView View { get; set; } = view;
+    public SiteView View => new(Site.Id, Site.Name, Zone, Tariff?.Report, Meter?.Report);
 
-    public DateTimeOffset Due { get; set; } = DateTimeOffset.MinValue;
-
-    public int Failures { get; set; }
+    /// <summary>The site with the sources its options name, each made by its module from <see cref="Catalog"/>.</summary>
+    public static SiteRuntime Create(SiteOptions site, SourceContext context)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone);
+        var at = new SiteContext(site.Id, zone);
+        return new SiteRuntime(site, zone, Catalog.Create(SourceRole.Tariff, site.Tariff, at, context), Catalog.Create(SourceRole.Meter, site.Meter, at, context));
+    }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using MqttBridge.Configuration;
 using MqttBridge.Domain;
 
 namespace MqttBridge.Sensors;
@@ -18,90 +17,91 @@ namespace MqttBridge.Sensors;
 /// </summary>
 internal static class MeterSensors
 {
-    public const string LastMonthMaxHour = "last_month_max_hour";
-    public const string TodayConsumption = "today_consumption";
-    public const string MonthConsumption = "month_consumption";
-    public const string YesterdayProduction = "yesterday_production";
-    public const string TodayProduction = "today_production";
-    public const string MonthProduction = "month_production";
-
-    // Named to match the DIGIN capacity sensors' scheme; computed here from month_max_hour and the tariff's ladder.
-    public const string CapacityStep = "capacity_step";
-    public const string CapacityMonthlyPrice = "capacity_monthly_price";
-    public const string CapacityNextStepKw = "capacity_next_step_kw";
-
-    public static IEnumerable<SensorDefinition> Definitions(SiteOptions site, string currency)
+    /// <summary>
+    /// The meter's sensors beyond <c>month_max_hour</c> and <c>yesterday_consumption</c>, by what the meter produces;
+    /// the capacity step, its price and the next step when the meter's month max falls on the tariff's ladder.
+    /// </summary>
+    public static IEnumerable<SensorDefinition> Definitions(SiteView site, string currency)
     {
-        if (site.Meter is null)
+        if (site.Meter is not { } meter)
         {
             yield break;
         }
 
-        yield return new(LastMonthMaxHour, "Last month max hour") { DeviceClass = "power", Unit = "kW", StateClass = "measurement", Precision = 2, HasAttributes = true };
-        yield return Energy(TodayConsumption, "Consumption today");
-        yield return Energy(MonthConsumption, "Consumption this month");
-        if (site.Meter.Elvia?.IncludeProduction == true)
+        if (meter.Can(SourceCapabilities.MonthMax))
         {
-            yield return Energy(YesterdayProduction, "Production yesterday");
-            yield return Energy(TodayProduction, "Production today");
-            yield return Energy(MonthProduction, "Production this month");
+            yield return new(SensorCatalog.LastMonthMaxHour, "Last month max hour") { DeviceClass = "power", Unit = "kW", StateClass = "measurement", Precision = 2, HasAttributes = true };
         }
 
-        if (HasCapacityLadder(site))
+        if (meter.Can(SourceCapabilities.Consumption))
         {
-            yield return new(CapacityStep, "Capacity step") { Icon = "mdi:stairs-up", HasAttributes = true };
-            yield return new(CapacityMonthlyPrice, "Capacity price this month") { Unit = $"{currency}/month", Precision = 0, Icon = "mdi:cash" };
-            yield return new(CapacityNextStepKw, "Next capacity step at") { DeviceClass = "power", Unit = "kW", Precision = 1 };
+            yield return SensorCatalog.Energy(SensorCatalog.TodayConsumption, "Consumption today");
+            yield return SensorCatalog.Energy(SensorCatalog.MonthConsumption, "Consumption this month");
         }
 
-        static SensorDefinition Energy(string key, string name) => new(key, name) { DeviceClass = "energy", Unit = "kWh", Precision = 2, HasAttributes = true };
+        if (meter.Can(SourceCapabilities.Production))
+        {
+            yield return SensorCatalog.Energy(SensorCatalog.YesterdayProduction, "Production yesterday");
+            yield return SensorCatalog.Energy(SensorCatalog.TodayProduction, "Production today");
+            yield return SensorCatalog.Energy(SensorCatalog.MonthProduction, "Production this month");
+        }
+
+        if (site.MeterOwnsCapacity)
+        {
+            yield return new(SensorCatalog.CapacityStep, "Capacity step") { Icon = "mdi:stairs-up", HasAttributes = true };
+            yield return new(SensorCatalog.CapacityMonthlyPrice, "Capacity price this month") { Unit = $"{currency}/month", Precision = 0, Icon = "mdi:cash" };
+            yield return new(SensorCatalog.CapacityNextStepKw, "Next capacity step at") { DeviceClass = "power", Unit = "kW", Precision = 1 };
+        }
     }
-
-    /// <summary>A static tariff with <c>capacity</c>, or DIGIN (its fixed-price levels are the ladder).</summary>
-    public static bool HasCapacityLadder(SiteOptions site) =>
-        site.Meter is not null && site.Tariff is { } t && (t.Static?.Capacity is not null || t.Type == "digin");
 
     /// <summary>Every state and attribute document of the site's meter sensors at <paramref name="now"/>.</summary>
     public static void Render(SiteView view, DateTimeOffset now, Topics topics, Action<string, string> add)
     {
-        var site = view.Site;
+        var siteId = view.Id;
         var meter = view.Meter?.MeterData;
         var today = LocalDay.Of(now, view.Zone);
         var monthStart = LocalDay.StartOf(new DateOnly(today.Date.Year, today.Date.Month, 1), view.Zone);
         var lastMonthStart = LocalDay.StartOf(new DateOnly(today.Date.Year, today.Date.Month, 1).AddMonths(-1), view.Zone);
 
-        void State(string key, decimal? value) => add(topics.State(site.Id, key), value is { } v ? Format.Number(v) : Format.Unknown);
+        void State(string key, decimal? value) => add(topics.State(siteId, key), value is { } v ? Format.Number(v) : Format.Unknown);
         void Attributes<T>(string key, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-            add(topics.Attributes(site.Id, key), JsonSerializer.Serialize(value, type));
+            add(topics.Attributes(siteId, key), JsonSerializer.Serialize(value, type));
 
-        Day(SensorCatalog.YesterdayConsumption, meter?.Consumption, today.Previous);
-        Running(TodayConsumption, meter?.Consumption, today.Start, null);
-        Running(MonthConsumption, meter?.Consumption, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        var capabilities = view.Meter?.Capabilities ?? SourceCapabilities.None;
+        if (capabilities.HasFlag(SourceCapabilities.Consumption))
+        {
+            Day(SensorCatalog.YesterdayConsumption, meter?.Consumption, today.Previous);
+            Running(SensorCatalog.TodayConsumption, meter?.Consumption, today.Start, null);
+            Running(SensorCatalog.MonthConsumption, meter?.Consumption, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        }
 
         // Matched by month, not by slot: across a month boundary, data fetched before midnight still says which
         // month it is. This month's max from last month is unknown, not wrong; last night's "this month" is last month.
         MonthMax?[] known = [meter?.MonthMax, meter?.LastMonthMax];
         var month = known.FirstOrDefault(m => m is not null && IsMonth(m, monthStart));
         var lastMonth = known.FirstOrDefault(m => m is not null && IsMonth(m, lastMonthStart));
-        Max(SensorCatalog.MonthMaxHour, month, monthStart);
-        Max(LastMonthMaxHour, lastMonth, lastMonthStart);
-
-        if (site.Meter?.Elvia?.IncludeProduction == true)
+        if (capabilities.HasFlag(SourceCapabilities.MonthMax))
         {
-            Day(YesterdayProduction, meter?.Production, today.Previous);
-            Running(TodayProduction, meter?.Production, today.Start, null);
-            Running(MonthProduction, meter?.Production, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            Max(SensorCatalog.MonthMaxHour, month, monthStart);
+            Max(SensorCatalog.LastMonthMaxHour, lastMonth, lastMonthStart);
         }
 
-        if (HasCapacityLadder(site))
+        if (capabilities.HasFlag(SourceCapabilities.Production))
+        {
+            Day(SensorCatalog.YesterdayProduction, meter?.Production, today.Previous);
+            Running(SensorCatalog.TodayProduction, meter?.Production, today.Start, null);
+            Running(SensorCatalog.MonthProduction, meter?.Production, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        }
+
+        if (view.MeterOwnsCapacity)
         {
             var ladder = view.Tariff?.TariffData?.Capacity;
             var kw = month?.Kw;
             var step = ladder is not null && kw is { } k ? ladder.StepFor(k) : null;
-            State(CapacityStep, ladder is not null && kw is { } s ? ladder.StepNumber(s) : null);
-            Attributes(CapacityStep, new MeterCapacityAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), PublishedJsonContext.Relaxed.MeterCapacityAttributes);
-            State(CapacityMonthlyPrice, ladder is not null && kw is { } p ? ladder.MonthlyCost(p) : null);
-            State(CapacityNextStepKw, ladder is not null && kw is { } n ? ladder.NextStepAt(n) : null);
+            State(SensorCatalog.CapacityStep, ladder is not null && kw is { } s ? ladder.StepNumber(s) : null);
+            Attributes(SensorCatalog.CapacityStep, new MeterCapacityAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), PublishedJsonContext.Relaxed.MeterCapacityAttributes);
+            State(SensorCatalog.CapacityMonthlyPrice, ladder is not null && kw is { } p ? ladder.MonthlyCost(p) : null);
+            State(SensorCatalog.CapacityNextStepKw, ladder is not null && kw is { } n ? ladder.NextStepAt(n) : null);
         }
 
         void Day(string key, ConsumptionSeries? series, LocalDay day)

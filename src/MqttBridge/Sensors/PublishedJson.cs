@@ -71,7 +71,7 @@ internal sealed record BridgeInfoDocument(string Version, IReadOnlyList<BridgeIn
 
 internal sealed record BridgeInfoSite(string Id, string Name, string TimeZone, IReadOnlyList<BridgeInfoSource> Sources);
 
-internal sealed record BridgeInfoSource(string Role, string Type, string? LastGoodFetch, string? NextRefresh, string? LastError);
+internal sealed record BridgeInfoSource(string Role, string Type, string? LastGoodFetch, string? NextRefresh, string? LastError, string Status);
 
 /// <summary><c>capacity_step</c> attributes (DIGIN): the step now and the whole ladder, for people and templates.</summary>
 internal sealed record CapacityStepAttributes(

@@ -1,4 +1,3 @@
-using MqttBridge.Configuration;
 using MqttBridge.Domain;
 
 namespace MqttBridge.Sensors;
@@ -44,59 +43,104 @@ internal static class SensorCatalog
     public const string FixedPricePerHour = "fixed_price_per_hour";
     public const string PowerPrice = "power_price";
 
-    public static IReadOnlyList<SensorDefinition> For(SiteOptions site, string currency, FixedPrice? fixedPrice = null)
+    public const string LastMonthMaxHour = "last_month_max_hour";
+    public const string TodayConsumption = "today_consumption";
+    public const string MonthConsumption = "month_consumption";
+    public const string YesterdayProduction = "yesterday_production";
+    public const string TodayProduction = "today_production";
+    public const string MonthProduction = "month_production";
+    public const string CapacityNextStepKw = "capacity_next_step_kw";
+
+    /// <summary>
+    /// The site's entities, in a stable order: price sensors when the tariff produces a price curve, the fixed prices
+    /// the tariff states, the meter's sensors by what it produces, each source's problem sensor and declared diagnostics.
+    /// </summary>
+    public static IReadOnlyList<SensorDefinition> For(SiteView site)
     {
         var list = new List<SensorDefinition>();
-        if (site.Tariff is not null)
+        var currency = site.Currency;
+        if (site.Tariff is { } tariff)
         {
-            var perKwh = $"{currency}/kWh";
-            list.Add(new(GridPrice, "Grid price")
+            if (tariff.Can(SourceCapabilities.PriceCurve))
             {
-                Unit = perKwh, StateClass = "measurement", Precision = 3, HasAttributes = true, Icon = "mdi:transmission-tower",
-            });
-            list.Add(new(PriceLevel, "Price level") { DeviceClass = "enum", Options = PriceLevels.Options, Icon = "mdi:stairs" });
+                var perKwh = $"{currency}/kWh";
+                list.Add(new(GridPrice, "Grid price")
+                {
+                    Unit = perKwh, StateClass = "measurement", Precision = 3, HasAttributes = true, Icon = "mdi:transmission-tower",
+                });
+                list.Add(new(PriceLevel, "Price level") { DeviceClass = "enum", Options = PriceLevels.Options, Icon = "mdi:stairs" });
 
-            // A forecast is not a measurement: no state class, as Home Assistant's own Nord Pool "next price".
-            list.Add(new(NextHourPrice, "Next hour price") { Unit = perKwh, Precision = 3, HasAttributes = true, Icon = "mdi:clock-end" });
-            list.Add(new(TodayMinPrice, "Lowest price today") { Unit = perKwh, Precision = 3, Icon = "mdi:arrow-collapse-down" });
-            list.Add(new(TodayMaxPrice, "Highest price today") { Unit = perKwh, Precision = 3, Icon = "mdi:arrow-collapse-up" });
-            list.Add(new(TodayAveragePrice, "Average price today") { Unit = perKwh, Precision = 3, Icon = "mdi:approximately-equal" });
-            list.Add(new(TomorrowAvailable, "Prices known for tomorrow") { Platform = "binary_sensor", Icon = "mdi:calendar-check" });
-            list.Add(new(TariffProblem, "Tariff source problem")
+                // A forecast is not a measurement: no state class, as Home Assistant's own Nord Pool "next price".
+                list.Add(new(NextHourPrice, "Next hour price") { Unit = perKwh, Precision = 3, HasAttributes = true, Icon = "mdi:clock-end" });
+                list.Add(new(TodayMinPrice, "Lowest price today") { Unit = perKwh, Precision = 3, Icon = "mdi:arrow-collapse-down" });
+                list.Add(new(TodayMaxPrice, "Highest price today") { Unit = perKwh, Precision = 3, Icon = "mdi:arrow-collapse-up" });
+                list.Add(new(TodayAveragePrice, "Average price today") { Unit = perKwh, Precision = 3, Icon = "mdi:approximately-equal" });
+                list.Add(new(TomorrowAvailable, "Prices known for tomorrow") { Platform = "binary_sensor", Icon = "mdi:calendar-check" });
+            }
+
+            list.Add(Problem(TariffProblem, "Tariff source problem"));
+            if (tariff.Can(SourceCapabilities.FixedPrices))
             {
-                Platform = "binary_sensor", DeviceClass = "problem", EntityCategory = "diagnostic", HasAttributes = true,
-            });
+                var fixedPrice = tariff.TariffData?.Fixed;
+                list.AddRange(FixedPriceSensors(fixedPrice?.Currency ?? currency, fixedPrice?.Power is not null, stepFromMeter: site.MeterOwnsCapacity));
+            }
+
+            list.AddRange(tariff.Diagnostics.Select(Diagnostic));
         }
 
-        if (site.Tariff?.Type == "digin")
+        if (site.Meter is { } meter)
         {
-            list.AddRange(DiginFixedPriceSensors(fixedPrice?.Currency ?? currency, fixedPrice?.Power is not null, stepFromMeter: MeterSensors.HasCapacityLadder(site)));
-        }
-
-        if (site.Meter is not null)
-        {
-            list.Add(new(MonthMaxHour, "Month max hour") { DeviceClass = "power", Unit = "kW", StateClass = "measurement", Precision = 2, HasAttributes = true });
+            if (meter.Can(SourceCapabilities.MonthMax))
+            {
+                list.Add(new(MonthMaxHour, "Month max hour") { DeviceClass = "power", Unit = "kW", StateClass = "measurement", Precision = 2, HasAttributes = true });
+            }
 
             // Replaced once a day, not a running total: no state class (a daily "reset" would fool statistics).
-            list.Add(new(YesterdayConsumption, "Consumption yesterday") { DeviceClass = "energy", Unit = "kWh", Precision = 2, HasAttributes = true });
-            list.Add(new(MeterProblem, "Meter source problem")
+            if (meter.Can(SourceCapabilities.Consumption))
             {
-                Platform = "binary_sensor", DeviceClass = "problem", EntityCategory = "diagnostic", HasAttributes = true,
-            });
+                list.Add(Energy(YesterdayConsumption, "Consumption yesterday"));
+            }
+
+            list.Add(Problem(MeterProblem, "Meter source problem"));
             list.AddRange(MeterSensors.Definitions(site, currency));
+            list.AddRange(meter.Diagnostics.Select(Diagnostic));
         }
 
         return list;
     }
 
+    /// <summary>An energy sensor in kWh. No state class: see <see cref="MeterSensors"/>.</summary>
+    internal static SensorDefinition Energy(string key, string name) =>
+        new(key, name) { DeviceClass = "energy", Unit = "kWh", Precision = 2, HasAttributes = true };
+
+    private static SensorDefinition Problem(string key, string name) => new(key, name)
+    {
+        Platform = "binary_sensor", DeviceClass = "problem", EntityCategory = "diagnostic", HasAttributes = true,
+    };
+
+    /// <summary>A source's declared diagnostic as a diagnostic sensor: timestamps and enums get Home Assistant's device classes.</summary>
+    private static SensorDefinition Diagnostic(DiagnosticDefinition d) => new(d.Key, d.Name)
+    {
+        EntityCategory = "diagnostic",
+        DeviceClass = d.Kind switch
+        {
+            DiagnosticKind.Timestamp => "timestamp",
+            DiagnosticKind.Enum => "enum",
+            _ => null,
+        },
+        Options = d.Kind == DiagnosticKind.Enum ? d.Options : null,
+        Unit = d.Unit,
+        Icon = d.Icon,
+    };
+
     /// <summary>
-    /// The fixed part a DIGIN tariff states: the capacity step now (its number, lowest = 1; range in attributes), its
+    /// The fixed part a tariff API states (DIGIN's fixedPrices and powerPrices): the capacity step now (its number, lowest = 1; range in attributes), its
     /// monthly price, the fixed price per hour, and the power price of LSDN/HSDN tariffs. Money per month or hour is not
     /// a Home Assistant monetary total: plain units, no device or state class.
     /// </summary>
     /// With a meter on the site the step comes from its own month max-hour instead (see <see cref="MeterSensors"/>): one
     /// owner per sensor key.
-    private static IEnumerable<SensorDefinition> DiginFixedPriceSensors(string currency, bool hasPowerPrice, bool stepFromMeter)
+    private static IEnumerable<SensorDefinition> FixedPriceSensors(string currency, bool hasPowerPrice, bool stepFromMeter)
     {
         if (!stepFromMeter)
         {
@@ -110,12 +154,4 @@ internal static class SensorCatalog
             yield return new(PowerPrice, "Power price") { Unit = $"{currency}/kW/month", Precision = 2, HasAttributes = true, Icon = "mdi:flash" };
         }
     }
-
-    /// <summary>The currency a tariff publishes before its first fetch says otherwise.</summary>
-    public static string DefaultCurrency(TariffOptions? tariff) => tariff switch
-    {
-        { Static: { } s } => s.Currency,
-        { Type: "eloverblik" } => "DKK",
-        _ => "NOK",
-    };
 }

@@ -15,54 +15,66 @@ internal static class SiteSensors
     /// <summary>Every retained message the site's entities hold at <paramref name="now"/>, discovery first.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Render(SiteView view, DateTimeOffset now, Topics topics, string version)
     {
-        var site = view.Site;
+        var siteId = view.Id;
         var curve = view.Tariff?.TariffData?.Curve;
-        var currency = curve?.Currency ?? SensorCatalog.DefaultCurrency(site.Tariff);
+        var currency = view.Currency;
         var fixedPrice = view.Tariff?.TariffData?.Fixed;
-        var sensors = SensorCatalog.For(site, currency, fixedPrice);
+        var sensors = SensorCatalog.For(view);
         var messages = new List<KeyValuePair<string, string>>
         {
-            new(topics.Discovery(site.Id), Discovery(view, sensors, topics, version)),
+            new(topics.Discovery(siteId), Discovery(view, sensors, topics, version)),
         };
 
         void Add(string topic, string payload) => messages.Add(new(topic, payload));
 
-        if (site.Tariff is not null)
+        if (view.Tariff is { } tariff)
         {
-            var prices = new TariffReading(curve ?? PriceCurve.Empty(currency), view.Zone, now);
-            Add(topics.State(site.Id, SensorCatalog.GridPrice), Number(prices.Current?.Price));
-            Add(topics.Attributes(site.Id, SensorCatalog.GridPrice), prices.GridPriceAttributes());
-            Add(topics.State(site.Id, SensorCatalog.PriceLevel), prices.Level?.ToOption() ?? Format.Unknown);
-            Add(topics.State(site.Id, SensorCatalog.NextHourPrice), Number(prices.NextHourPrice));
-            Add(topics.Attributes(site.Id, SensorCatalog.NextHourPrice), prices.NextHourAttributes());
-            Add(topics.State(site.Id, SensorCatalog.TodayMinPrice), Number(prices.TodayMin));
-            Add(topics.State(site.Id, SensorCatalog.TodayMaxPrice), Number(prices.TodayMax));
-            Add(topics.State(site.Id, SensorCatalog.TodayAveragePrice), Number(prices.TodayAverage));
-            Add(topics.State(site.Id, SensorCatalog.TomorrowAvailable), prices.TomorrowValid ? "ON" : "OFF");
-            AddProblem(view.Tariff, SensorCatalog.TariffProblem, now);
-            Add(topics.Prices(site.Id), prices.PricesDocument());
-            Add(topics.EvccForecast(site.Id), prices.EvccForecast());
-            if (site.Tariff.Type == "digin")
+            if (tariff.Can(SourceCapabilities.PriceCurve))
+            {
+                AddPrices();
+            }
+
+            AddProblem(tariff, SensorCatalog.TariffProblem, now);
+            if (tariff.Can(SourceCapabilities.FixedPrices))
             {
                 AddFixedPrice(fixedPrice);
             }
+
+            AddDiagnostics(tariff);
         }
 
-        if (site.Meter is not null)
+        if (view.Meter is { } meter)
         {
             MeterSensors.Render(view, now, topics, Add);
-            AddProblem(view.Meter, SensorCatalog.MeterProblem, now);
+            AddProblem(meter, SensorCatalog.MeterProblem, now);
+            AddDiagnostics(meter);
         }
 
         return messages;
 
+        void AddPrices()
+        {
+            var prices = new TariffReading(curve ?? PriceCurve.Empty(currency), view.Zone, now);
+            Add(topics.State(siteId, SensorCatalog.GridPrice), Number(prices.Current?.Price));
+            Add(topics.Attributes(siteId, SensorCatalog.GridPrice), prices.GridPriceAttributes());
+            Add(topics.State(siteId, SensorCatalog.PriceLevel), prices.Level?.ToOption() ?? Format.Unknown);
+            Add(topics.State(siteId, SensorCatalog.NextHourPrice), Number(prices.NextHourPrice));
+            Add(topics.Attributes(siteId, SensorCatalog.NextHourPrice), prices.NextHourAttributes());
+            Add(topics.State(siteId, SensorCatalog.TodayMinPrice), Number(prices.TodayMin));
+            Add(topics.State(siteId, SensorCatalog.TodayMaxPrice), Number(prices.TodayMax));
+            Add(topics.State(siteId, SensorCatalog.TodayAveragePrice), Number(prices.TodayAverage));
+            Add(topics.State(siteId, SensorCatalog.TomorrowAvailable), prices.TomorrowValid ? "ON" : "OFF");
+            Add(topics.Prices(siteId), prices.PricesDocument());
+            Add(topics.EvccForecast(siteId), prices.EvccForecast());
+        }
+
         void AddFixedPrice(FixedPrice? fixedPrice)
         {
             var step = fixedPrice?.Current;
-            if (!MeterSensors.HasCapacityLadder(site))
+            if (!view.MeterOwnsCapacity)
             {
-                Add(topics.State(site.Id, SensorCatalog.CapacityStep), fixedPrice?.CurrentNumber is { } n ? n.ToString(CultureInfo.InvariantCulture) : Format.Unknown);
-                Add(topics.Attributes(site.Id, SensorCatalog.CapacityStep), JsonSerializer.Serialize(
+                Add(topics.State(siteId, SensorCatalog.CapacityStep), fixedPrice?.CurrentNumber is { } n ? n.ToString(CultureInfo.InvariantCulture) : Format.Unknown);
+                Add(topics.Attributes(siteId, SensorCatalog.CapacityStep), JsonSerializer.Serialize(
                     new CapacityStepAttributes(
                         fixedPrice?.Basis,
                         step?.Range(),
@@ -74,15 +86,15 @@ internal static class SiteSensors
                         fixedPrice?.Steps.Count ?? 0,
                         fixedPrice is null ? [] : [.. fixedPrice.Steps.Select(s => s.Range())]),
                     PublishedJsonContext.Relaxed.CapacityStepAttributes));
-                Add(topics.State(site.Id, SensorCatalog.CapacityMonthlyPrice), Number(step?.MonthlyTotal));
+                Add(topics.State(siteId, SensorCatalog.CapacityMonthlyPrice), Number(step?.MonthlyTotal));
             }
 
-            Add(topics.State(site.Id, SensorCatalog.FixedPricePerHour), Number(fixedPrice?.PerHour.At(now)?.Price));
+            Add(topics.State(siteId, SensorCatalog.FixedPricePerHour), Number(fixedPrice?.PerHour.At(now)?.Price));
             if (fixedPrice?.Power is { } power)
             {
                 var first = power.Steps.Count > 0 ? power.Steps[0] : null;
-                Add(topics.State(site.Id, SensorCatalog.PowerPrice), Number(first?.ActiveMonthly));
-                Add(topics.Attributes(site.Id, SensorCatalog.PowerPrice), JsonSerializer.Serialize(
+                Add(topics.State(siteId, SensorCatalog.PowerPrice), Number(first?.ActiveMonthly));
+                Add(topics.Attributes(siteId, SensorCatalog.PowerPrice), JsonSerializer.Serialize(
                     new PowerPriceAttributes(
                         power.Currency,
                         power.Unit,
@@ -93,17 +105,31 @@ internal static class SiteSensors
             }
         }
 
-        void AddProblem(SourceView? source, string key, DateTimeOffset instant)
+        void AddDiagnostics(SourceReport source)
         {
-            // A problem is a fault now, or data that has run out; a fault with good data left is shown in attributes.
-            var failing = source?.LastError is not null && (source.LastGoodFetch is null || DataRunOut(source, instant));
-            Add(topics.State(site.Id, key), failing ? "ON" : "OFF");
-            Add(topics.Attributes(site.Id, key), JsonSerializer.Serialize(
+            foreach (var diagnostic in source.Diagnostics)
+            {
+                var value = source.Diagnostic(diagnostic.Key);
+                Add(topics.State(siteId, diagnostic.Key), value switch
+                {
+                    { At: { } at } => Format.Timestamp(at, view.Zone),
+                    { Text: { } text } => text,
+                    _ => Format.Unknown,
+                });
+            }
+        }
+
+        void AddProblem(SourceReport source, string key, DateTimeOffset instant)
+        {
+            // A problem is a fault with no data left to serve; a fault with good data left (degraded) is shown in attributes.
+            var failing = source.StatusAt(instant) == SourceStatus.Failing;
+            Add(topics.State(siteId, key), failing ? "ON" : "OFF");
+            Add(topics.Attributes(siteId, key), JsonSerializer.Serialize(
                 new SourceProblemAttributes(
-                    source?.Type ?? "unknown",
-                    source?.LastGoodFetch is { } good ? Format.Timestamp(good, view.Zone) : null,
-                    source?.NextAttempt is { } next ? Format.Timestamp(next, view.Zone) : null,
-                    source?.LastError),
+                    source.Type,
+                    source.LastGoodFetch is { } good ? Format.Timestamp(good, view.Zone) : null,
+                    source.NextAttempt is { } next ? Format.Timestamp(next, view.Zone) : null,
+                    source.LastError),
                 PublishedJsonContext.Relaxed.SourceProblemAttributes));
         }
     }
@@ -112,9 +138,9 @@ internal static class SiteSensors
     public static DateTimeOffset? NextChange(SiteView view, DateTimeOffset now)
     {
         // Meter sensors roll over at local midnight (yesterday, today, the month).
-        DateTimeOffset? midnight = view.Site.Meter is null ? null : LocalDay.Of(now, view.Zone).End;
+        DateTimeOffset? midnight = view.Meter is null ? null : LocalDay.Of(now, view.Zone).End;
         var curve = view.Tariff?.TariffData?.Curve;
-        if (curve is null || view.Site.Tariff is null)
+        if (curve is null)
         {
             return midnight;
         }
@@ -133,36 +159,33 @@ internal static class SiteSensors
         return candidates.Min();
     }
 
-    private static bool DataRunOut(SourceView source, DateTimeOffset now) =>
-        source.TariffData is { } t ? t.Curve.At(now) is null : source.MeterData is null;
-
     private static decimal? Rounded(decimal? value) => value is { } v ? Format.Rounded(v) : null;
 
     private static string Number(decimal? value) => value is { } v ? Format.Number(v) : Format.Unknown;
 
     private static string Discovery(SiteView view, IReadOnlyList<SensorDefinition> sensors, Topics topics, string version)
     {
-        var site = view.Site;
+        var siteId = view.Id;
         var components = new Dictionary<string, DiscoveryComponent>();
         foreach (var sensor in sensors)
         {
-            var objectId = $"{Topics.DeviceId(site.Id)}_{sensor.Key}";
+            var objectId = $"{Topics.DeviceId(siteId)}_{sensor.Key}";
             components[sensor.Key] = new DiscoveryComponent(
-                sensor.Platform, sensor.Name, objectId, $"{sensor.Platform}.{objectId}", topics.State(site.Id, sensor.Key))
+                sensor.Platform, sensor.Name, objectId, $"{sensor.Platform}.{objectId}", topics.State(siteId, sensor.Key))
             {
                 DeviceClass = sensor.DeviceClass,
                 UnitOfMeasurement = sensor.Unit,
                 StateClass = sensor.StateClass,
                 Options = sensor.Options,
                 SuggestedDisplayPrecision = sensor.Precision,
-                JsonAttributesTopic = sensor.HasAttributes ? topics.Attributes(site.Id, sensor.Key) : null,
+                JsonAttributesTopic = sensor.HasAttributes ? topics.Attributes(siteId, sensor.Key) : null,
                 EntityCategory = sensor.EntityCategory,
                 Icon = sensor.Icon,
             };
         }
 
         var document = new DiscoveryDocument(
-            new DiscoveryDevice([Topics.DeviceId(site.Id)], site.Name, Manufacturer, Model(view), version),
+            new DiscoveryDevice([Topics.DeviceId(siteId)], view.Name, Manufacturer, Model(view), version),
             new DiscoveryOrigin(Manufacturer, version),
             topics.Status,
             components);
@@ -172,12 +195,12 @@ internal static class SiteSensors
     private static string Model(SiteView view)
     {
         var parts = new List<string>();
-        if (view.Site.Tariff is { } t)
+        if (view.Tariff is { } t)
         {
             parts.Add($"{t.Type} tariff");
         }
 
-        if (view.Site.Meter is { } m)
+        if (view.Meter is { } m)
         {
             parts.Add($"{m.Type} meter");
         }

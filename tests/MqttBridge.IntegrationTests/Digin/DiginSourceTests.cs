@@ -1,3 +1,4 @@
+using MqttBridge.Domain;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using MqttBridge.TestSupport;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -40,7 +41,7 @@ public sealed class BridgeEndToEndTests
         var options = ConfigLoader.Load(Path.Combine(RepoPaths.Root, "config", "mqttbridge.yaml"), new Dictionary<string, string?>()).Options!;
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
         var now = TimeProvider.System.GetUtcNow();
-        var slot = new StaticTariff(options.Sites[0].Tariff!.Static!, zone).CurveFor(LocalDay.Of(now, zone)).At(now)!;
+        var slot = new StaticTariff(options.Sites[0].Tariff.Static()!, zone).CurveFor(LocalDay.Of(now, zone)).At(now)!;
         return (slot.Price.ToString("0.######", CultureInfo.InvariantCulture), slot.Level!.Value.ToOption());
     }
 

@@ -3,6 +3,9 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using MqttBridge.Addon;
+using MqttBridge.Domain;
+using MqttBridge.Sources;
+using MqttBridge.Sources.Static;
 using YamlDotNet.RepresentationModel;
 
 namespace MqttBridge.Tests.Addon;
@@ -100,13 +103,13 @@ public sealed partial class AddonFilesTests
 
         // The choices offered in the form are the ones the bridge knows.
         Assert.Equal($"list({string.Join('|', TariffPresets.Names)})?", Scalar(site, "preset"));
-        Assert.Equal($"list({string.Join('|', MqttBridge.Configuration.OptionsBinder.TariffTypes)})?", Scalar(site, "tariff_type"));
-        Assert.Equal($"list({string.Join('|', MqttBridge.Configuration.OptionsBinder.MeterTypes)})?", Scalar(site, "meter_type"));
-        Assert.Equal(AddonOptions.TariffOptionKeys.Keys.Order(), MqttBridge.Configuration.OptionsBinder.TariffTypes.Order());
-        Assert.Equal(AddonOptions.MeterOptionKeys.Keys.Order(), MqttBridge.Configuration.OptionsBinder.MeterTypes.Order());
+        Assert.Equal($"list({string.Join('|', Catalog.TypesOf(SourceRole.Tariff))})?", Scalar(site, "tariff_type"));
+        Assert.Equal($"list({string.Join('|', Catalog.TypesOf(SourceRole.Meter))})?", Scalar(site, "meter_type"));
 
-        // Secrets are password fields: hidden in the form and in backups' UI.
-        foreach (var key in new[] { "api_key", "token" })
+        // Secrets are password fields: hidden in the form and in backups' UI. Which options are secrets, the modules say.
+        var secretOptions = Catalog.Modules.SelectMany(m => m.Addon.Options.Where(o => m.SecretKeys.Contains(o.Value)).Select(o => o.Key)).Distinct().ToList();
+        Assert.Equal(["api_key", "token"], secretOptions.Order());
+        foreach (var key in secretOptions)
         {
             Assert.Equal("password?", Scalar(site, key));
         }

@@ -1,3 +1,4 @@
+using MqttBridge.TestSupport;
 using System.Net;
 using MqttBridge.Addon;
 using MqttBridge.Configuration;
@@ -123,7 +124,7 @@ public sealed class AddonOptionsTests
         Assert.Empty(Problems(result));
         var tariff = result.Config.Options!.Sites[0].Tariff!;
         Assert.Equal("static", tariff.Type);
-        Assert.Equal(currency, tariff.Static!.Currency);
+        Assert.Equal(currency, tariff.Static()!.Currency);
     }
 
     [Theory]
@@ -171,7 +172,7 @@ public sealed class AddonOptionsTests
         if (result.Config.Options is { } options)
         {
             Assert.Equal("digin", options.Sites[0].Tariff!.Type);
-            Assert.Equal(("elvia", "http://127.0.0.1:9/"), (options.Sites[0].Meter!.Type, options.Sites[0].Meter!.BaseUrl));
+            Assert.Equal(("elvia", "http://127.0.0.1:9/"), (options.Sites[0].Meter!.Type, options.Sites[0].Meter.Elvia()!.BaseUrl));
         }
     }
 
@@ -205,7 +206,7 @@ public sealed class AddonOptionsTests
 
             var options = result.Config.Options!;
             Assert.Equal(file, result.Source);
-            Assert.Equal(("hjem", "DKK", "/data"), (options.Sites[0].Id, options.Sites[0].Tariff!.Static!.Currency, options.DataDir));
+            Assert.Equal(("hjem", "DKK", "/data"), (options.Sites[0].Id, options.Sites[0].Tariff.Static()!.Currency, options.DataDir));
             Assert.Equal("0.0.0.0", options.EmbeddedBroker.Bind);
             Assert.Contains("config_file is set", result.ConfigFileNote, StringComparison.Ordinal);
 

@@ -1,3 +1,5 @@
+using MqttBridge.TestSupport;
+using MqttBridge.Sources.Static;
 using MqttBridge.Configuration;
 
 namespace MqttBridge.Tests.Configuration;
@@ -41,7 +43,7 @@ public sealed class DefaultConfigTests
     [Fact]
     public void Shipped_static_tariff_has_its_bands_taxes_and_capacity_steps()
     {
-        var tariff = LoadDefault().Options!.Sites[0].Tariff!.Static!;
+        var tariff = LoadDefault().Options!.Sites[0].Tariff.Static()!;
 
         Assert.Equal("NOK", tariff.Currency);
         Assert.Equal(0.25m, tariff.Vat);

@@ -1,3 +1,4 @@
+using MqttBridge.TestSupport;
 using static MqttBridge.Tests.Configuration.ConfigTestKit;
 
 namespace MqttBridge.Tests.Configuration;
@@ -58,7 +59,7 @@ public sealed class EnvironmentOverrideTests
         var site = Assert.Single(options.Sites);
         Assert.Equal("Cabin", site.Name);
         Assert.Equal("Europe/Copenhagen", site.TimeZone);
-        Assert.Equal(0.75m, site.Tariff!.Static!.Bands[0].Price);
+        Assert.Equal(0.75m, site.Tariff.Static()!.Bands[0].Price);
     }
 
     [Fact]
@@ -74,7 +75,7 @@ public sealed class EnvironmentOverrideTests
                 ("MQTTBRIDGE__SITES__1__TARIFF__BANDS__0__PRICE", "0.3"))).Options!;
 
         Assert.Equal(["home", "cabin"], options.Sites.Select(s => s.Id));
-        Assert.Equal(0.3m, options.Sites[1].Tariff!.Static!.Bands[0].Price);
+        Assert.Equal(0.3m, options.Sites[1].Tariff.Static()!.Bands[0].Price);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using MqttBridge.TestSupport;
+using MqttBridge.Sources.Static;
 using MqttBridge.Configuration;
 using static MqttBridge.Tests.Configuration.ConfigTestKit;
 
@@ -112,7 +114,7 @@ public sealed class StaticTariffValidationTests
     {
         var result = Parse(StaticTariff("holidays: no\nbands:\n  - name: Summer workdays\n    days: Workday\n    months: 7\n    level: CHEAP\n    price: 1\n" + FallbackBand));
 
-        var tariff = result.Options!.Sites[0].Tariff!.Static!;
+        var tariff = result.Options!.Sites[0].Tariff.Static()!;
         Assert.Equal("NO", tariff.Holidays);
         Assert.Equal(["workday"], tariff.Bands[0].Days);
         Assert.Equal([7], tariff.Bands[0].Months);
@@ -179,7 +181,7 @@ public sealed class StaticTariffValidationTests
                   per_kw_monthly: 4.37
             """));
 
-        var capacity = result.Options!.Sites[0].Tariff!.Static!.Capacity!;
+        var capacity = result.Options!.Sites[0].Tariff.Static()!.Capacity!;
         Assert.Equal("monthly_peak_quarter_hour", capacity.Basis);
         Assert.True(capacity.PricesIncludeVat);
         Assert.Equal(2.5m, capacity.MinimumKw);

@@ -1,3 +1,4 @@
+using MqttBridge.TestSupport;
 using static MqttBridge.Tests.Configuration.ConfigTestKit;
 
 namespace MqttBridge.Tests.Configuration;
@@ -14,7 +15,7 @@ public sealed class ValidationTests
         Assert.Equal(1883, options.Mqtt.Port);
         Assert.Equal("mqttbridge", options.Mqtt.ClientId);
         Assert.Equal("Europe/Oslo", options.Sites[0].TimeZone);
-        Assert.Equal(60, options.Sites[0].Tariff!.Static!.Resolution);
+        Assert.Equal(60, options.Sites[0].Tariff.Static()!.Resolution);
     }
 
     [Fact]
@@ -217,9 +218,10 @@ public sealed class ValidationTests
     }
 
     [Theory]
-    [InlineData("eloverblik", "sites[0].tariff.type (line 5): tariff type 'eloverblik' is not available in this version yet (available: static, digin)")]
+    // The catalog (Sources/Catalog.cs) is the one list of types: an API whose module has not landed is unknown, with the list.
+    [InlineData("eloverblik", "sites[0].tariff.type (line 5): unknown tariff type 'eloverblik'; known types: static, digin")]
     [InlineData("digim", "sites[0].tariff.type (line 5): unknown tariff type 'digim'; did you mean 'digin'?")]
-    [InlineData("spot", "sites[0].tariff.type (line 5): unknown tariff type 'spot'; known types: static, digin, eloverblik")]
+    [InlineData("spot", "sites[0].tariff.type (line 5): unknown tariff type 'spot'; known types: static, digin")]
     public void Tariff_types_not_in_this_version_are_named_as_such(string type, string expected)
     {
         var problem = SingleProblem($"""
@@ -235,8 +237,8 @@ public sealed class ValidationTests
     }
 
     [Theory]
-    [InlineData("fluvius", "sites[0].meter.type (line 5): meter type 'fluvius' is not available in this version yet (available: elvia)")]
-    [InlineData("orsundskraft", "sites[0].meter.type (line 5): unknown meter type 'orsundskraft'; did you mean 'oresundskraft'?")]
+    [InlineData("fluvius", "sites[0].meter.type (line 5): unknown meter type 'fluvius'; known types: elvia")]
+    [InlineData("elvai", "sites[0].meter.type (line 5): unknown meter type 'elvai'; did you mean 'elvia'?")]
     public void Meter_types_not_in_this_version_are_named_as_such(string type, string expected)
     {
         var problem = SingleProblem($"""

@@ -1,3 +1,4 @@
+using MqttBridge.TestSupport;
 using MqttBridge.Tests.Configuration;
 using static MqttBridge.Tests.Configuration.ConfigTestKit;
 
@@ -16,7 +17,7 @@ public sealed class DiginConfigTests
         var result = Parse(Digin($"api_key: {Key}\nmetering_point_id: \"707057500015000001\""));
 
         Assert.True(result.IsValid, string.Join("\n", result.Problems));
-        var digin = result.Options!.Sites[0].Tariff!.Digin!;
+        var digin = result.Options!.Sites[0].Tariff.Digin()!;
         Assert.Equal("https://elvia.azure-api.net/grid-tariff", digin.BaseUrl);
         Assert.Equal("ELVIA AS", digin.Company);
         Assert.Equal(Key, digin.ApiKey);
@@ -30,7 +31,7 @@ public sealed class DiginConfigTests
     {
         var result = Parse(Digin($"api_key: {Key}\nmetering_point_id: 707057500015000001"));
 
-        Assert.Equal("707057500015000001", result.Options?.Sites[0].Tariff!.Digin!.MeteringPointId);
+        Assert.Equal("707057500015000001", result.Options?.Sites[0].Tariff.Digin()!.MeteringPointId);
     }
 
     [Fact]
@@ -48,14 +49,14 @@ public sealed class DiginConfigTests
         var result = Parse(Digin($"api_key: {Key}\nmetering_point_id: \"707057500000000001\"\nbase_url: http://127.0.0.1:8080/"));
 
         Assert.True(result.IsValid, string.Join("\n", result.Problems));
-        Assert.Equal("http://127.0.0.1:8080/", result.Options!.Sites[0].Tariff!.Digin!.BaseUrl);
-        Assert.Null(result.Options.Sites[0].Tariff!.Digin!.Company);
+        Assert.Equal("http://127.0.0.1:8080/", result.Options!.Sites[0].Tariff.Digin()!.BaseUrl);
+        Assert.Null(result.Options.Sites[0].Tariff.Digin()!.Company);
     }
 
     [Fact]
     public void A_tariff_key_defaults_to_elvia()
     {
-        var digin = Parse(Digin($"api_key: {Key}\ntariff_key: private_tou_rush1")).Options!.Sites[0].Tariff!.Digin!;
+        var digin = Parse(Digin($"api_key: {Key}\ntariff_key: private_tou_rush1")).Options!.Sites[0].Tariff.Digin()!;
 
         Assert.Equal("private_tou_rush1", digin.TariffKey);
         Assert.Equal("https://elvia.azure-api.net/grid-tariff", digin.BaseUrl);
@@ -99,6 +100,6 @@ public sealed class DiginExampleConfigTests
         var result = MqttBridge.Configuration.ConfigLoader.Load(RepoPaths.File("config/examples/norway-digin-elvia.yaml"), ConfigTestKit.NoEnvironment);
 
         Assert.True(result.IsValid, string.Join("\n", result.Problems));
-        Assert.All(result.Options!.Sites, s => Assert.Equal("https://elvia.azure-api.net/grid-tariff", s.Tariff!.Digin!.BaseUrl));
+        Assert.All(result.Options!.Sites, s => Assert.Equal("https://elvia.azure-api.net/grid-tariff", s.Tariff.Digin()!.BaseUrl));
     }
 }

@@ -1,3 +1,5 @@
+using MqttBridge.Domain;
+using MqttBridge.Tests.Support;
 using System.Text.Json;
 using MqttBridge.Configuration;
 using MqttBridge.Sensors;
@@ -20,17 +22,9 @@ public sealed class DiginSensorTests
             Id = "home",
             Name = "Home",
             TimeZone = "Europe/Oslo",
-            Tariff = new TariffOptions
-            {
-                Type = "digin",
-                Digin = new DiginTariffOptions { ApiKey = "k", MeteringPointId = meteringPoint, BaseUrl = "http://127.0.0.1/" },
-            },
+            Tariff = new DiginTariffOptions { ApiKey = "k", MeteringPointId = meteringPoint, BaseUrl = "http://127.0.0.1/" },
         };
-        var view = new SiteView(options, Oslo, new SourceView("tariff", "digin")
-        {
-            TariffData = new TariffSnapshot(site.Tariff.Curve, null, now, now.AddDays(1)) { Fixed = site.Fixed },
-            LastGoodFetch = now,
-        }, null);
+        var view = TestCurves.View(options, new TariffSnapshot(site.Tariff.Curve, null, now, now.AddDays(1)) { Fixed = site.Fixed }, null, now);
         return SiteSensors.Render(view, now, Topics, "0.1.0").ToDictionary(m => m.Key, m => m.Value);
     }
 

@@ -1,3 +1,4 @@
+using MqttBridge.TestSupport;
 using MqttBridge.Configuration;
 using static MqttBridge.Tests.Configuration.ConfigTestKit;
 
@@ -13,7 +14,7 @@ public sealed class ElviaMeterConfigTests
     {
         var result = Parse(Site("token: abc.def-123\nmetering_point_id: \"707057500012345678\"\ninclude_production: true"));
 
-        var elvia = result.Options!.Sites[0].Meter!.Elvia!;
+        var elvia = result.Options!.Sites[0].Meter.Elvia()!;
         Assert.Equal("abc.def-123", elvia.Token);
         Assert.Equal("707057500012345678", elvia.MeteringPointId);
         Assert.True(elvia.IncludeProduction);
@@ -28,7 +29,7 @@ public sealed class ElviaMeterConfigTests
             Site("token: placeholder\nbase_url: http://127.0.0.1:8080/api"),
             new Dictionary<string, string?> { ["MQTTBRIDGE__SITES__0__METER__TOKEN"] = "from-env" });
 
-        var elvia = result.Options!.Sites[0].Meter!.Elvia!;
+        var elvia = result.Options!.Sites[0].Meter.Elvia()!;
         Assert.Equal("from-env", elvia.Token);
         Assert.Equal("http://127.0.0.1:8080/api/", elvia.BaseUrl);
         Assert.Null(elvia.MeteringPointId);

@@ -1,3 +1,5 @@
+using MqttBridge.TestSupport;
+using MqttBridge.Tests.Support;
 using System.Text.Json;
 using MqttBridge.Configuration;
 using MqttBridge.Domain;
@@ -29,12 +31,8 @@ public sealed class MeterSensorsTests
 
     private static Dictionary<string, string> Render(SiteOptions site, MeterSnapshot? meter, DateTimeOffset now)
     {
-        var tariff = new StaticTariffSource(new StaticTariff(site.Tariff!.Static!, Oslo)).FetchAsync(now, CancellationToken.None).Result;
-        var view = new SiteView(
-            site,
-            Oslo,
-            new SourceView("tariff", "static") { TariffData = tariff, LastGoodFetch = now },
-            new SourceView("meter", "elvia") { MeterData = meter, LastGoodFetch = meter is null ? null : now });
+        var tariff = new StaticTariffSource(new StaticTariff(site.Tariff.Static()!, Oslo)).FetchAsync(now, CancellationToken.None).Result;
+        var view = TestCurves.View(site, tariff, meter, now);
         return SiteSensors.Render(view, now, Topics, "0.1.0").ToDictionary(m => m.Key, m => m.Value);
     }
 

@@ -20,8 +20,6 @@ public sealed class BridgeServiceTests
 
         public Exception? FailWith { get; set; }
 
-        public string Kind => "scripted";
-
         public Task<TariffSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)
         {
             Calls++;
@@ -37,7 +35,7 @@ public sealed class BridgeServiceTests
     private static (BridgeService Service, RecordingPublisher Publisher) Start(FakeTimeProvider time, ITariffSource source, RecordingPublisher? publisher = null)
     {
         publisher ??= new RecordingPublisher();
-        var service = new BridgeService([new SiteRuntime(Site(), Oslo, source, null)], publisher, Topics, time, NullLogger<BridgeService>.Instance, "0.1.0");
+        var service = new BridgeService([new SiteRuntime(Site(), Oslo, SourceRunner.For(new SourceReport(SourceRole.Tariff, "scripted", SourceCapabilities.PriceCurve), source), null)], publisher, Topics, time, NullLogger<BridgeService>.Instance, "0.1.0");
         return (service, publisher);
     }
 

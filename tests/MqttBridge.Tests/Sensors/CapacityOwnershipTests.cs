@@ -1,3 +1,5 @@
+using MqttBridge.Sources.ElviaMeter;
+using MqttBridge.Sources.Digin;
 using System.Text.Json;
 using MqttBridge.Configuration;
 using MqttBridge.Domain;
@@ -32,16 +34,14 @@ public sealed class CapacityOwnershipTests
             Id = "home",
             Name = "Home",
             TimeZone = "Europe/Oslo",
-            Tariff = new TariffOptions { Type = "digin", Digin = new DiginTariffOptions { ApiKey = "k", MeteringPointId = "707057500000000001", BaseUrl = "https://elvia.azure-api.net/grid-tariff" } },
-            Meter = withMeter ? new MeterOptions { Type = "elvia", Elvia = new ElviaMeterOptions { Token = "t" } } : null,
+            Tariff = new DiginTariffOptions { ApiKey = "k", MeteringPointId = "707057500000000001", BaseUrl = "https://elvia.azure-api.net/grid-tariff" },
+            Meter = withMeter ? new ElviaMeterOptions { Token = "t" } : null,
         };
         var curve = Days(new DateOnly(2026, 11, 23), 2, 60, _ => 0.4m);
-        var tariff = new SourceView("tariff", "digin") { TariffData = new TariffSnapshot(curve, Elvia.AsLadder(), now, now.AddDays(1)) { Fixed = Elvia }, LastGoodFetch = now };
+        var tariff = new TariffSnapshot(curve, Elvia.AsLadder(), now, now.AddDays(1)) { Fixed = Elvia };
         var peaks = new[] { new MeterReading(Local(2026, 11, 3, 18), Local(2026, 11, 3, 19), 6.1m) };
-        var meter = withMeter
-            ? new SourceView("meter", "elvia") { MeterData = new MeterSnapshot(new ConsumptionSeries([]), new MonthMax(2026, 11, 6.1m, peaks), now, now.AddHours(1)), LastGoodFetch = now }
-            : null;
-        return SiteSensors.Render(new SiteView(site, Oslo, tariff, meter), now, Topics, "0.1.0");
+        var meter = withMeter ? new MeterSnapshot(new ConsumptionSeries([]), new MonthMax(2026, 11, 6.1m, peaks), now, now.AddHours(1)) : null;
+        return SiteSensors.Render(View(site, tariff, meter, now), now, Topics, "0.1.0");
     }
 
     private static Dictionary<string, string> Render(bool withMeter) => RenderAll(withMeter).ToDictionary(m => m.Key, m => m.Value);

@@ -15,11 +15,7 @@ public sealed class SiteSensorsTests(ITestOutputHelper output)
 
     private static Dictionary<string, string> Render(PriceCurve curve, DateTimeOffset now, bool meter = false)
     {
-        var view = new SiteView(Site(meter: meter), Oslo, new SourceView("tariff", "static")
-        {
-            TariffData = new TariffSnapshot(curve, null, now, now.AddDays(1)),
-            LastGoodFetch = now,
-        }, meter ? new SourceView("meter", "elvia") : null);
+        var view = View(Site(meter: meter), new TariffSnapshot(curve, null, now, now.AddDays(1)), null, now);
         return SiteSensors.Render(view, now, Topics, "0.1.0").ToDictionary(m => m.Key, m => m.Value);
     }
 

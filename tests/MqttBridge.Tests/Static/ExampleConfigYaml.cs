@@ -1,3 +1,5 @@
+using MqttBridge.TestSupport;
+using MqttBridge.Sources.Static;
 using System.Globalization;
 using MqttBridge.Configuration;
 
@@ -14,7 +16,7 @@ internal sealed record ExampleConfigYaml(string TimeZone, string SiteId, StaticT
         var result = ConfigLoader.Load(path, new Dictionary<string, string?>());
         Assert.True(result.IsValid, $"{path}: {string.Join("; ", result.Problems)}");
         var site = result.Options!.Sites[0];
-        return new ExampleConfigYaml(site.TimeZone, site.Id, site.Tariff!.Static!);
+        return new ExampleConfigYaml(site.TimeZone, site.Id, site.Tariff.Static()!);
     }
 
     public static string Describe(StaticTariffOptions o)

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using MqttBridge.Domain;
+using MqttBridge.Sources;
 using MqttBridge.Sources.Static;
 
 namespace MqttBridge.Tests.StaticTariffs;
@@ -18,7 +21,10 @@ public sealed class StaticTariffSourceTests
 
         var snapshot = await _source.FetchAsync(time.GetUtcNow(), CancellationToken.None);
 
-        Assert.Equal("static", _source.Kind);
+        using var context = new SourceContext(Path.GetTempPath(), time, NullLoggerFactory.Instance);
+        var declared = new StaticTariffModule().Create(TariffExamples.Elvia, new SiteContext("home", TariffExamples.Oslo), context).Report;
+        Assert.Equal(("static", SourceRole.Tariff), (declared.Type, declared.Role));
+        Assert.True(declared.Can(SourceCapabilities.PriceCurve | SourceCapabilities.CapacityLadder));
         Assert.Equal(72, snapshot.Curve.Slots.Count);
         Assert.Equal(Utc(11, 22, 23), snapshot.Curve.Start);   // 23 Nov 00:00 local
         Assert.Equal(Utc(11, 25, 23), snapshot.Curve.End);     // 26 Nov 00:00 local

@@ -1,3 +1,4 @@
+using MqttBridge.Sources.Static;
 using MqttBridge.Configuration;
 
 namespace MqttBridge.Tests.StaticTariffs; // not ".Static": a VB keyword (CA1716)

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using MqttBridge.Configuration;
+using MqttBridge.Sources;
+using MqttBridge.Sources.ElviaMeter;
+using MqttBridge.Sources.Static;
 using MqttBridge.Domain;
 
 namespace MqttBridge.Tests.Support;
@@ -38,7 +42,26 @@ internal static class TestCurves
         Id = id,
         Name = name,
         TimeZone = "Europe/Oslo",
-        Tariff = new TariffOptions { Type = "static", Static = new StaticTariffOptions { Currency = "NOK" } },
-        Meter = meter ? new MeterOptions { Type = "elvia" } : null,
+        Tariff = new StaticTariffOptions { Currency = "NOK" },
+        Meter = meter ? new ElviaMeterOptions { Token = "t" } : null,
     };
+
+    /// <summary>
+    /// What the site's sources declare (role, type, capabilities, currency, diagnostics), from their real modules in the
+    /// catalog, with the given data as the last good fetch at <paramref name="now"/>.
+    /// </summary>
+    public static SiteView View(SiteOptions site, TariffSnapshot? tariff, MeterSnapshot? meter, DateTimeOffset now, TimeZoneInfo? zone = null)
+    {
+        zone ??= Oslo;
+        using var context = new SourceContext(Path.GetTempPath(), TimeProvider.System, NullLoggerFactory.Instance);
+        var at = new SiteContext(site.Id, zone);
+        var tariffReport = Catalog.Create(SourceRole.Tariff, site.Tariff, at, context)?.Report;
+        var meterReport = Catalog.Create(SourceRole.Meter, site.Meter, at, context)?.Report;
+        return new SiteView(
+            site.Id,
+            site.Name,
+            zone,
+            tariff is null ? tariffReport : tariffReport! with { TariffData = tariff, LastGoodFetch = now },
+            meter is null ? meterReport : meterReport! with { MeterData = meter, LastGoodFetch = now });
+    }
 }

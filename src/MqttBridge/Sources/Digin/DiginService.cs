@@ -23,7 +23,8 @@ internal sealed partial class DiginService : IDisposable
     public const int MaxIdsPerCall = 10_000;
 
     private static readonly TimeSpan AuthRetry = TimeSpan.FromHours(1);
-    private static readonly TimeSpan FaultRetry = TimeSpan.FromMinutes(15);
+    /// <summary>A fault that outlasts the client's own retries waits 15, 30, 60 … minutes, at most 2 hours, for every site of the key.</summary>
+    private static readonly FaultSchedule Faults = new(TimeSpan.FromMinutes(15), TimeSpan.FromHours(2));
     private static readonly TimeSpan MissingTomorrowRetry = TimeSpan.FromHours(12);
 
     private readonly ApiClient _client;
@@ -166,10 +167,9 @@ internal sealed partial class DiginService : IDisposable
         }
         catch (SourceException ex)
         {
-            // The client has retried already; a fault that outlasts that waits 15, 30, 60 … minutes (at most 2 hours).
+            // The client has retried already; a fault that outlasts that follows the shared fault schedule.
             var failures = (entry?.Failures ?? 0) + 1;
-            var backoff = TimeSpan.FromMinutes(Math.Min(FaultRetry.TotalMinutes * Math.Pow(2, failures - 1), 120));
-            var retry = ex.RetryAt ?? now + backoff;
+            var retry = Faults.RetryAt(now, failures, ex.RetryAt);
             _entries[key] = (entry ?? new Entry()) with { Failure = ex.Message, FailedUntil = retry, Failures = failures, Due = entry?.Data is null ? retry : entry.Due };
             if (entry?.Data is not null)
             {

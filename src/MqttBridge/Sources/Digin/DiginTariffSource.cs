@@ -1,4 +1,4 @@
-using MqttBridge.Configuration;
+using MqttBridge.Domain;
 
 namespace MqttBridge.Sources.Digin;
 
@@ -20,8 +20,6 @@ internal sealed class DiginTariffSource : ITariffSource
             service.Register(id);
         }
     }
-
-    public string Kind => "digin";
 
     public async Task<TariffSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -102,10 +102,6 @@ internal static class DiginEndpoints
 /// <summary>What a metering point id looks like, and the base URL a mapping entry gives.</summary>
 internal static class DiginIds
 {
-    /// <summary>Norwegian metering point ids (Elhub): 18 digits, GS1 prefix 7070575.</summary>
-    public static bool IsMeteringPointId(string text) =>
-        text.Length == 18 && text.All(char.IsAsciiDigit) && text.StartsWith("7070575", StringComparison.Ordinal);
-
     /// <summary>
     /// Elvia hosts the standard's paths under <c>/digin</c>; the standard itself puts them at <c>/api/1.0</c>, so other
     /// companies' mapping URLs get that unless they name the version already (Lnett's does).

@@ -70,8 +70,6 @@ internal sealed partial class ElviaMeterSource : IMeterSource
         _logger = logger;
     }
 
-    public string Kind => "elvia";
-
     // Two households' tokens may both mean "the token's first meter": a hash of the token (never the token itself)
     // keeps their cached answers apart on disk.
     private string Scope => $"{_options.BaseUrl}|{_options.MeteringPointId ?? "first"}|{TokenId(_options.Token)}";

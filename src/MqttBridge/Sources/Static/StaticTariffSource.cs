@@ -10,8 +10,6 @@ internal sealed class StaticTariffSource(StaticTariff tariff) : ITariffSource
     /// <summary>Today, tomorrow and the day after: "tomorrow" is always complete, and so is the next hour near midnight.</summary>
     private const int DaysAhead = 3;
 
-    public string Kind => "static";
-
     public StaticTariff Tariff { get; } = tariff;
 
     public Task<TariffSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)

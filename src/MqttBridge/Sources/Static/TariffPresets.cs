@@ -1,6 +1,6 @@
 using MqttBridge.Configuration;
 
-namespace MqttBridge.Addon;
+namespace MqttBridge.Sources.Static;
 
 /// <summary>
 /// Static tariffs shipped inside the bridge, so an add-on user gets a working tariff with no account and no YAML:

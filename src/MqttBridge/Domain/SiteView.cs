@@ -1,0 +1,20 @@
+namespace MqttBridge.Domain;
+
+/// <summary>
+/// Everything known about one site at one moment: the input of every sensor. No I/O, no config types: which entities a
+/// site has follows from its sources' declared capabilities, their state from the data in the reports.
+/// </summary>
+/// <param name="Id">The site id (<c>sites[i].id</c>): topics and unique ids.</param>
+/// <param name="Name">The device name Home Assistant shows.</param>
+/// <param name="Zone">The site's local time zone: local days, months and timestamps.</param>
+/// <param name="Tariff">The tariff source's last report, or null when the site has no tariff.</param>
+/// <param name="Meter">The meter source's last report, or null when the site has no meter.</param>
+internal sealed record SiteView(string Id, string Name, TimeZoneInfo Zone, SourceReport? Tariff, SourceReport? Meter)
+{
+    /// <summary>A meter's month max placed on the tariff's capacity ladder: the meter, not the API, owns the capacity step.</summary>
+    public bool MeterOwnsCapacity =>
+        Meter?.Can(SourceCapabilities.MonthMax) == true && Tariff?.Can(SourceCapabilities.CapacityLadder) == true;
+
+    /// <summary>The currency of the site's prices: the curve's once fetched, else what the tariff source declares.</summary>
+    public string Currency => Tariff?.TariffData?.Curve.Currency ?? Tariff?.Currency ?? "NOK";
+}

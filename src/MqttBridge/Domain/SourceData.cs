@@ -1,0 +1,152 @@
+namespace MqttBridge.Domain;
+
+/// <summary>Which part of a site a source feeds: its grid tariff or its meter. The config key is <c>tariff</c> or <c>meter</c>.</summary>
+internal enum SourceRole
+{
+    Tariff,
+    Meter,
+}
+
+/// <summary>Names of <see cref="SourceRole"/> and <see cref="SourceStatus"/> as config keys and published text.</summary>
+internal static class SourceRoles
+{
+    /// <summary><c>tariff</c> or <c>meter</c>: the site's config key, and the role in logs and <c>bridge/info</c>.</summary>
+    public static string Key(this SourceRole role) => role == SourceRole.Tariff ? "tariff" : "meter";
+
+    /// <summary><c>ok</c>, <c>degraded</c> or <c>failing</c>.</summary>
+    public static string Text(this SourceStatus status) => status.ToString().ToLowerInvariant();
+}
+
+/// <summary>
+/// What a source can produce. The sensor catalog decides a site's entities from these declarations, never from a
+/// source's type name. Declared per configured source (an Elvia meter produces <see cref="Production"/> only with
+/// <c>include_production</c>), before its first fetch, so discovery is stable from the start.
+/// </summary>
+[Flags]
+internal enum SourceCapabilities
+{
+    None = 0,
+
+    /// <summary>A price curve in currency/kWh, taxes and VAT included (<see cref="TariffSnapshot.Curve"/>).</summary>
+    PriceCurve = 1 << 0,
+
+    /// <summary>The API states a level per slot (DIGIN <c>energyPrices[].level</c>); otherwise the level is computed.</summary>
+    ApiPriceLevel = 1 << 1,
+
+    /// <summary>A capacity ladder (kW steps with monthly prices) a measured month max can be placed on (<see cref="TariffSnapshot.Capacity"/>).</summary>
+    CapacityLadder = 1 << 2,
+
+    /// <summary>The API states the fixed part itself: capacity step now, fixed price per hour, power price (<see cref="TariffSnapshot.Fixed"/>).</summary>
+    FixedPrices = 1 << 3,
+
+    /// <summary>Metered consumption per interval in kWh (<see cref="MeterSnapshot.Consumption"/>).</summary>
+    Consumption = 1 << 4,
+
+    /// <summary>Energy fed into the grid per interval in kWh (<see cref="MeterSnapshot.Production"/>).</summary>
+    Production = 1 << 5,
+
+    /// <summary>This and last month's capacity basis in kW (<see cref="MeterSnapshot.MonthMax"/>).</summary>
+    MonthMax = 1 << 6,
+}
+
+/// <summary>What a source's health is: all well, a fault while good data still serves, or a fault with nothing left to serve.</summary>
+internal enum SourceStatus
+{
+    Ok,
+    Degraded,
+    Failing,
+}
+
+/// <summary>How a diagnostic's value is published: a timestamp (ISO 8601 with offset), one of fixed options, or free text.</summary>
+internal enum DiagnosticKind
+{
+    Text,
+    Timestamp,
+    Enum,
+}
+
+/// <summary>
+/// A named fact about a source that is not a measurement — a token's expiry, a consent's state, a subscribed power — and
+/// becomes a diagnostic sensor <c>&lt;base&gt;/&lt;site&gt;/&lt;Key&gt;</c> through one generic path. Keys are sensor keys
+/// (lower-case, <c>_</c>) and must not collide with the catalog's.
+/// </summary>
+internal sealed record DiagnosticDefinition(string Key, string Name, DiagnosticKind Kind = DiagnosticKind.Text)
+{
+    /// <summary>The choices of an <see cref="DiagnosticKind.Enum"/> diagnostic, as published.</summary>
+    public IReadOnlyList<string>? Options { get; init; }
+
+    public string? Unit { get; init; }
+
+    public string? Icon { get; init; }
+}
+
+/// <summary>A diagnostic's value: <see cref="Text"/> for text and enum kinds, <see cref="At"/> for timestamps; both null = unknown.</summary>
+internal sealed record DiagnosticValue(string? Text = null, DateTimeOffset? At = null);
+
+/// <summary>What a tariff source knows at one moment, and when it wants to be asked again.</summary>
+internal sealed record TariffSnapshot(PriceCurve Curve, CapacityLadder? Capacity, DateTimeOffset FetchedAt, DateTimeOffset NextRefresh)
+{
+    /// <summary>The fixed, capacity and power price as the API states it (DIGIN); null for sources without one.</summary>
+    public FixedPrice? Fixed { get; init; }
+
+    /// <summary>Values of the source's declared diagnostics, by key.</summary>
+    public IReadOnlyDictionary<string, DiagnosticValue> Diagnostics { get; init; } = EmptyDiagnostics.Instance;
+}
+
+/// <summary>What a meter source knows at one moment (consumption per interval, month max), and when to ask again.</summary>
+internal sealed record MeterSnapshot(ConsumptionSeries Consumption, MonthMax? MonthMax, DateTimeOffset FetchedAt, DateTimeOffset NextRefresh)
+{
+    /// <summary>The previous month's capacity basis, where the source knows it.</summary>
+    public MonthMax? LastMonthMax { get; init; }
+
+    /// <summary>Energy fed into the grid (plus customers), or null when the source does not fetch it.</summary>
+    public ConsumptionSeries? Production { get; init; }
+
+    /// <summary>Values of the source's declared diagnostics, by key.</summary>
+    public IReadOnlyDictionary<string, DiagnosticValue> Diagnostics { get; init; } = EmptyDiagnostics.Instance;
+}
+
+/// <summary>
+/// A source's data together with its health, as of its last refresh: the last good data (kept through faults), when it
+/// was fetched, the last fault (never holds secrets or personal data), and when the source is asked again.
+/// Everything the sensors read of a source; built only by the source side.
+/// </summary>
+internal sealed record SourceReport(SourceRole Role, string Type, SourceCapabilities Capabilities)
+{
+    /// <summary>The currency a tariff publishes before its first fetch says otherwise (ISO 4217).</summary>
+    public string Currency { get; init; } = "NOK";
+
+    /// <summary>The diagnostics this source publishes (besides its role's problem sensor).</summary>
+    public IReadOnlyList<DiagnosticDefinition> Diagnostics { get; init; } = [];
+
+    public TariffSnapshot? TariffData { get; init; }
+
+    public MeterSnapshot? MeterData { get; init; }
+
+    public DateTimeOffset? LastGoodFetch { get; init; }
+
+    public DateTimeOffset? NextAttempt { get; init; }
+
+    /// <summary>The last fault, cleared by the next good fetch. Never holds secrets.</summary>
+    public string? LastError { get; init; }
+
+    public bool Can(SourceCapabilities capability) => (Capabilities & capability) == capability;
+
+    /// <summary>Ok without a fault; Degraded while good data still covers <paramref name="now"/>; Failing once it has run out.</summary>
+    public SourceStatus StatusAt(DateTimeOffset now) =>
+        LastError is null ? SourceStatus.Ok
+        : LastGoodFetch is null || DataRunOut(now) ? SourceStatus.Failing
+        : SourceStatus.Degraded;
+
+    /// <summary>The value of diagnostic <paramref name="key"/> from the last good data, or null while unknown.</summary>
+    public DiagnosticValue? Diagnostic(string key) =>
+        (TariffData?.Diagnostics ?? MeterData?.Diagnostics)?.GetValueOrDefault(key);
+
+    private bool DataRunOut(DateTimeOffset now) =>
+        TariffData is { } t ? t.Curve.At(now) is null : MeterData is null;
+}
+
+internal static class EmptyDiagnostics
+{
+    public static IReadOnlyDictionary<string, DiagnosticValue> Instance { get; } = new Dictionary<string, DiagnosticValue>();
+}
