@@ -32,6 +32,22 @@ public sealed class BridgeServiceTests
         }
     }
 
+    /// <summary>A tariff API that takes <paramref name="delay"/> (on the fake clock) to answer each call.</summary>
+    private sealed class SlowTariff(TimeProvider time, TimeSpan delay, Func<DateTimeOffset, PriceCurve> curve) : ITariffSource
+    {
+        public int Answered { get; private set; }
+
+        public async Task<TariffSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, time, cancellationToken);
+            Answered++;
+            return new TariffSnapshot(curve(now), null, now, LocalDay.Of(now, Oslo).Next.Start);
+        }
+    }
+
+    private static SiteRuntime Runtime(string id, ITariffSource source) =>
+        new(Site(id, id), Oslo, SourceRunner.For(new SourceReport(SourceRole.Tariff, "scripted", SourceCapabilities.PriceCurve), source), null);
+
     private static (BridgeService Service, RecordingPublisher Publisher) Start(FakeTimeProvider time, ITariffSource source, RecordingPublisher? publisher = null)
     {
         publisher ??= new RecordingPublisher();
@@ -175,6 +191,39 @@ public sealed class BridgeServiceTests
             Assert.Contains(publisher.Log, m => m.Key == "homeassistant/device/mqttbridge_cabin/config" && m.Value.Length == 0);
             Assert.Contains(publisher.Log, m => m.Key == "mqttbridge/cabin/grid_price" && m.Value.Length == 0);
             Assert.NotNull(publisher.Get("homeassistant/device/mqttbridge_home/config"));
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_source_that_takes_a_minute_to_answer_does_not_delay_another_sites_slot_boundary()
+    {
+        var time = new FakeTimeProvider(Local(2026, 11, 23, 5, 59).AddSeconds(30));
+        var slow = new SlowTariff(time, TimeSpan.FromSeconds(60), now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, _ => 9.99m));
+        var fast = new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight));
+        var publisher = new RecordingPublisher();
+        var service = new BridgeService([Runtime("slow", slow), Runtime("fast", fast)], publisher, Topics, time, NullLogger<BridgeService>.Instance, "0.1.0");
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            // The fast site publishes at once; the slow one shows its device but no states while its API is still busy.
+            Assert.Equal("0.314", await publisher.WaitForAsync("mqttbridge/fast/grid_price", _ => true));
+            Assert.NotNull(publisher.Get("homeassistant/device/mqttbridge_slow/config"));
+            Assert.Null(publisher.Get("mqttbridge/slow/grid_price"));
+
+            // 06:00, 30 s into the slow call: the fast site's new price is published on the boundary, not after the call.
+            time.Advance(TimeSpan.FromSeconds(30));
+            Assert.Equal("0.466", await publisher.WaitForAsync("mqttbridge/fast/grid_price", v => v == "0.466"));
+            Assert.Equal(0, slow.Answered);
+            Assert.Null(publisher.Get("mqttbridge/slow/grid_price"));
+
+            // When the slow API answers, its site's states follow at once.
+            time.Advance(TimeSpan.FromSeconds(30));
+            Assert.Equal("9.99", await publisher.WaitForAsync("mqttbridge/slow/grid_price", _ => true));
+            Assert.Equal(1, slow.Answered);
         }
         finally
         {
