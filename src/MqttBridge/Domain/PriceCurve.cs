@@ -95,6 +95,35 @@ internal sealed class PriceCurve
     }
 
     /// <summary>The first slot boundary strictly after <paramref name="instant"/>: when the published price may change.</summary>
+    /// <summary>
+    /// The level of <paramref name="slot"/>: its own (the API's or the tariff band's) where it has one, else the documented
+    /// ratio rule (<see cref="PriceLevels.FromRatio"/>) against the time-weighted mean of the known slots of its local day
+    /// in <paramref name="zone"/>. The one place the rule is applied.
+    /// </summary>
+    public PriceLevel LevelOf(PriceSlot slot, TimeZoneInfo zone)
+    {
+        if (slot.Level is { } own)
+        {
+            return own;
+        }
+
+        var day = LocalDay.Of(slot.Start, zone);
+        var seconds = 0m;
+        var weighted = 0m;
+        foreach (var known in Between(day.Start, day.End))
+        {
+            var length = (decimal)(known.End - known.Start).TotalSeconds;
+            seconds += length;
+            weighted += known.Price * length;
+        }
+
+        return PriceLevels.FromRatio(slot.Price, seconds > 0 ? weighted / seconds : slot.Price);
+    }
+
+    /// <summary>The same curve with every slot's level set: its own, or by <see cref="LevelOf"/>.</summary>
+    public PriceCurve WithLevels(TimeZoneInfo zone) =>
+        new(Currency, _slots.Select(s => s.Level is null ? s with { Level = LevelOf(s, zone) } : s));
+
     public DateTimeOffset? NextBoundaryAfter(DateTimeOffset instant)
     {
         foreach (var slot in _slots)

@@ -29,7 +29,7 @@ internal sealed class TariffReading
     /// The level of the slot now: the API's or tariff's own level, else the documented ratio rule against the
     /// slot's local day. With 15-minute slots it follows the quarter-hour, like <c>grid_price</c>.
     /// </summary>
-    public PriceLevel? Level => Current is null ? null : Current.Level ?? LevelByDay(Current);
+    public PriceLevel? Level => Current is null ? null : _curve.LevelOf(Current, _zone);
 
     public DateTimeOffset NextHourStart { get; }
 
@@ -79,7 +79,7 @@ internal sealed class TariffReading
     public string NextHourAttributes()
     {
         var slot = _curve.At(NextHourStart);
-        var level = slot is null ? null : (slot.Level ?? LevelByDay(slot)).ToOption();
+        var level = slot is null ? null : _curve.LevelOf(slot, _zone).ToOption();
         var attributes = new NextHourAttributes(Format.Timestamp(NextHourStart, _zone), Format.Timestamp(NextHourStart.AddHours(1), _zone), level);
         return JsonSerializer.Serialize(attributes, PublishedJsonContext.Relaxed.NextHourAttributes);
     }
@@ -88,7 +88,7 @@ internal sealed class TariffReading
     public string PricesDocument()
     {
         var slots = _curve.Slots
-            .Select(s => new PublishedSlot(Format.Timestamp(s.Start, _zone), Format.Timestamp(s.End, _zone), Format.Rounded(s.Price), (s.Level ?? LevelByDay(s)).ToOption()))
+            .Select(s => new PublishedSlot(Format.Timestamp(s.Start, _zone), Format.Timestamp(s.End, _zone), Format.Rounded(s.Price), _curve.LevelOf(s, _zone).ToOption()))
             .ToList();
         return JsonSerializer.Serialize(new PricesDocument(_curve.Currency, slots), PublishedJsonContext.Relaxed.PricesDocument);
     }
@@ -104,12 +104,4 @@ internal sealed class TariffReading
     }
 
     private RawPrice Raw(PriceSlot slot) => new(Format.Timestamp(slot.Start, _zone), Format.Rounded(slot.Price));
-
-    private PriceLevel LevelByDay(PriceSlot slot)
-    {
-        var day = LocalDay.Of(slot.Start, _zone);
-        var mean = _curve.MeanOver(day.Start, day.End)
-            ?? (_curve.Between(day.Start, day.End).ToList() is { Count: > 0 } known ? known.Average(s => s.Price) : slot.Price);
-        return PriceLevels.FromRatio(slot.Price, mean);
-    }
 }

@@ -190,7 +190,7 @@ public sealed class BridgeServiceTests
 
             Assert.Contains(publisher.Log, m => m.Key == "homeassistant/device/mqttbridge_cabin/config" && m.Value.Length == 0);
             Assert.Contains(publisher.Log, m => m.Key == "mqttbridge/cabin/grid_price" && m.Value.Length == 0);
-            Assert.NotNull(publisher.Get("homeassistant/device/mqttbridge_home/config"));
+            Assert.NotNull(await publisher.WaitForAsync("homeassistant/device/mqttbridge_home/config", _ => true));
         }
         finally
         {

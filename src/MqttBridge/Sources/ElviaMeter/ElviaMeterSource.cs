@@ -38,6 +38,9 @@ internal sealed partial class ElviaMeterSource : IMeterSource
 
     public static readonly TimeSpan FirstIncompleteRetry = TimeSpan.FromMinutes(30);
 
+    /// <summary>While yesterday is incomplete after the morning: 30 min doubling, at most <see cref="ValuesInterval"/>.</summary>
+    private static readonly FaultSchedule IncompleteDay = new(FirstIncompleteRetry, ValuesInterval);
+
     /// <summary>Max hours are asked for this long after the hour, when the hour just ended has reached Elvia.</summary>
     public static readonly TimeSpan MaxHoursAfterHour = TimeSpan.FromMinutes(5);
 
@@ -218,8 +221,7 @@ internal sealed partial class ElviaMeterSource : IMeterSource
         {
             // 30 min, 1 h, 2 h, then every 3 h: the day comes when it comes, and is never waited on in a tight loop.
             _incompleteMornings++;
-            var backoff = TimeSpan.FromTicks(FirstIncompleteRetry.Ticks << Math.Min(_incompleteMornings - 1, 8));
-            _valuesDue = fetchedAt + (backoff < ValuesInterval ? backoff : ValuesInterval);
+            _valuesDue = fetchedAt + IncompleteDay.After(_incompleteMornings);
         }
     }
 

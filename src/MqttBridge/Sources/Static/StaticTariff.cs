@@ -48,7 +48,7 @@ internal sealed class StaticTariff
     /// day has 23 hourly slots and a 25-hour day 25). An instant no band covers is left as a gap: no price is
     /// better than an invented one.
     /// </summary>
-    public PriceCurve CurveFor(LocalDay day) => new(Currency, SlotsOf(day));
+    public PriceCurve CurveFor(LocalDay day) => new PriceCurve(Currency, SlotsOf(day)).WithLevels(Zone);
 
     /// <summary>The slots of <paramref name="days"/> whole local days from <paramref name="first"/>, one curve.</summary>
     public PriceCurve CurveFor(LocalDay first, int days)
@@ -61,7 +61,7 @@ internal sealed class StaticTariff
             slots.AddRange(SlotsOf(day));
         }
 
-        return new PriceCurve(Currency, slots);
+        return new PriceCurve(Currency, slots).WithLevels(Zone);
     }
 
     /// <summary>Every whole local day that overlaps [<paramref name="from"/>, <paramref name="to"/>), one curve.</summary>
@@ -99,15 +99,8 @@ internal sealed class StaticTariff
             priced.Add((start, slotEnd, (band.Price + taxes) * _vatFactor, band.Level));
         }
 
-        if (priced.Count == 0)
-        {
-            return [];
-        }
-
-        // Time-weighted, so a clipped last slot (a zone with a 30-minute DST shift) counts for what it covers.
-        var seconds = priced.Sum(p => (decimal)(p.End - p.Start).TotalSeconds);
-        var mean = priced.Sum(p => p.Price * (decimal)(p.End - p.Start).TotalSeconds) / seconds;
-        return [.. priced.Select(p => new PriceSlot(p.Start, p.End, p.Price, p.Level ?? PriceLevels.FromRatio(p.Price, mean)))];
+        // Bands without a level of their own get theirs from the day's curve (PriceCurve.LevelOf, time-weighted).
+        return [.. priced.Select(p => new PriceSlot(p.Start, p.End, p.Price, p.Level))];
     }
 
     private Band? BandFor(DateTime local)
