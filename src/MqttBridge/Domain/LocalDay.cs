@@ -45,4 +45,14 @@ internal static class LocalTime
     /// <summary>2026-10-25T02:00:00+01:00: the local wall time in <paramref name="zone"/> with its offset at that instant.</summary>
     public static string Iso8601(DateTimeOffset instant, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The start of the local clock hour holding <paramref name="instant"/> in <paramref name="zone"/>, with that hour's
+    /// offset (so the two 02:00 hours of the 25-hour day stay apart). Whole-hour offsets assumed, as in every zone served.
+    /// </summary>
+    public static DateTimeOffset HourStart(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        return local.AddTicks(-(local.Ticks % TimeSpan.TicksPerHour));
+    }
 }

@@ -145,7 +145,7 @@ internal static class SiteSensors
             return midnight;
         }
 
-        var candidates = new List<DateTimeOffset> { TariffReading.HourStart(now, view.Zone).AddHours(1) };
+        var candidates = new List<DateTimeOffset> { LocalTime.HourStart(now, view.Zone).AddHours(1) };
         if (midnight is { } m)
         {
             candidates.Add(m);

@@ -20,7 +20,7 @@ internal sealed class TariffReading
         Current = curve.At(now);
         TodaySlots = [.. curve.Between(_today.Start, _today.End)];
         TomorrowSlots = [.. curve.Between(_today.Next.Start, _today.Next.End)];
-        NextHourStart = HourStart(now, zone).AddHours(1);
+        NextHourStart = LocalTime.HourStart(now, zone).AddHours(1);
     }
 
     public PriceSlot? Current { get; }
@@ -48,13 +48,6 @@ internal sealed class TariffReading
 
     /// <summary>True once every slot of tomorrow is known (the Nord Pool integration's <c>tomorrow_valid</c>).</summary>
     public bool TomorrowValid => _curve.MeanOver(_today.Next.Start, _today.Next.End) is not null;
-
-    /// <summary>The start of the local clock hour holding <paramref name="instant"/> (offset kept, so DST hours stay apart).</summary>
-    public static DateTimeOffset HourStart(DateTimeOffset instant, TimeZoneInfo zone)
-    {
-        var local = TimeZoneInfo.ConvertTime(instant, zone);
-        return local.AddTicks(-(local.Ticks % TimeSpan.TicksPerHour));
-    }
 
     public string GridPriceAttributes()
     {

@@ -123,7 +123,7 @@ internal sealed partial class ElviaMeterSource : IMeterSource
         var today = LocalDay.Of(now, _zone);
         var monthStart = LocalDay.StartOf(new DateOnly(today.Date.Year, today.Date.Month, 1), _zone);
         var start = monthStart < today.Previous.Start ? monthStart : today.Previous.Start;
-        var hour = HourStart(now);
+        var hour = LocalTime.HourStart(now, _zone);
         return "v1/metervalues?startTime=" + Query(start) + "&endTime=" + Query(hour) + PointQuery() +
             "&includeProduction=" + (_options.IncludeProduction ? "true" : "false");
     }
@@ -229,7 +229,7 @@ internal sealed partial class ElviaMeterSource : IMeterSource
     {
         _months = months;
         _maxHoursFetchedAt = fetchedAt;
-        _maxHoursDue = HourStart(fetchedAt).AddHours(1) + MaxHoursAfterHour;
+        _maxHoursDue = LocalTime.HourStart(fetchedAt, _zone).AddHours(1) + MaxHoursAfterHour;
     }
 
     /// <summary>After a restart: the cached answers count as fetched when they were, so nothing is asked again before it is due.</summary>
@@ -283,13 +283,6 @@ internal sealed partial class ElviaMeterSource : IMeterSource
 
     private string Stamp(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, _zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
-
-    /// <summary>The start of the local clock hour holding the instant (DST hours kept apart by their offset).</summary>
-    private DateTimeOffset HourStart(DateTimeOffset instant)
-    {
-        var local = TimeZoneInfo.ConvertTime(instant, _zone);
-        return local.AddTicks(-(local.Ticks % TimeSpan.TicksPerHour));
-    }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 

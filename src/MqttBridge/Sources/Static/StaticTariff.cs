@@ -12,8 +12,7 @@ internal sealed class StaticTariff
 {
     private readonly TimeSpan _resolution;
     private readonly Band[] _bands;
-    private readonly Tax[] _taxes;
-    private readonly decimal _vatFactor;
+    private readonly PriceComposition _composition;
     private readonly HolidayCalendar _holidays;
 
     /// <exception cref="ArgumentException">The options hold a rule this tariff cannot read (bad hours, day or month).</exception>
@@ -29,9 +28,8 @@ internal sealed class StaticTariff
         Zone = zone;
         Currency = options.Currency;
         _resolution = TimeSpan.FromMinutes(options.Resolution);
-        _vatFactor = 1m + options.Vat;
         _holidays = HolidayCalendar.For(options.Holidays);
-        _taxes = [.. options.Taxes.Select(t => new Tax(t.PerKwh, MonthSet(t.Months, $"tax '{t.Name}'")))];
+        _composition = new PriceComposition(options.Taxes.Select(t => new Levy(t.Name, t.PerKwh, MonthSet(t.Months, $"tax '{t.Name}'") ?? [])), options.Vat);
         _bands = [.. options.Bands.Select(Band.From)];
         Capacity = options.Capacity is null ? null : LadderFrom(options.Capacity, options.Currency, options.Vat);
     }
@@ -95,8 +93,7 @@ internal sealed class StaticTariff
             }
 
             var slotEnd = start + _resolution < end ? start + _resolution : end;
-            var taxes = _taxes.Where(t => t.AppliesIn(local.Month)).Sum(t => t.PerKwh);
-            priced.Add((start, slotEnd, (band.Price + taxes) * _vatFactor, band.Level));
+            priced.Add((start, slotEnd, _composition.Total(band.Price, local.Month), band.Level));
         }
 
         // Bands without a level of their own get theirs from the day's curve (PriceCurve.LevelOf, time-weighted).
@@ -151,11 +148,6 @@ internal sealed class StaticTariff
         }
 
         return [.. months];
-    }
-
-    private sealed record Tax(decimal PerKwh, HashSet<int>? Months)
-    {
-        public bool AppliesIn(int month) => Months is null || Months.Contains(month);
     }
 
     /// <summary>A band's conditions, parsed once. Minutes count local wall-clock time from midnight.</summary>
