@@ -7,26 +7,78 @@ using MqttBridge.Sources.Http;
 namespace MqttBridge.Cli;
 
 /// <summary>
-/// <c>mqttbridge tariffs</c>: lists a DIGIN grid company's tariffs (<c>tarifftype</c>) so a user can pick a
-/// <c>tariff_key</c>. Key and URL come from <c>--api-key</c>/<c>--base-url</c>, else from the config's first digin site.
-/// Exit 0 listed, 1 could not list (no key, API refused or unreachable), with one clear line.
+/// <c>mqttbridge digin tariffs</c> (also <c>mqttbridge tariffs</c>): lists a DIGIN grid company's tariffs
+/// (<c>tarifftype</c>) so a user can pick a <c>tariff_key</c>. Key and URL come from <c>--api-key</c>/<c>--base-url</c>,
+/// else from the config's digin site (<c>--site ID</c>, or the first). Exit 0 listed, 1 could not list (no key, API
+/// refused or unreachable), with one clear line; 2 for a bad command line.
 /// </summary>
-internal static class TariffsCommand
+internal sealed class TariffsCommand : ISourceCommand
 {
+    // The type name belongs in Sources/Digin once the source catalog (issue 8) gives modules their commands.
+    public string Source => "digin";
+
+    public string Verb => "tariffs";
+
+    public string? ShortName => "tariffs";
+
+    public string Summary => "list the tariff keys of a DIGIN grid company (tariff_key), using the config's digin api_key and base_url, or --api-key KEY and --base-url URL (default: Elvia)";
+
+    public string Help => """
+        Usage: mqttbridge tariffs [--api-key KEY] [--base-url URL] [--site ID] [--config PATH]
+               (also: mqttbridge digin tariffs ...)
+
+        Lists the tariffs (tariffKey, title, company, resolution, basis) of a DIGIN grid company, to pick a
+        tariff.tariff_key. The API key and base URL come from --api-key and --base-url, else from the
+        configuration's digin site (--site ID picks one; default: the first), else Elvia's URL.
+
+          --api-key KEY     the GridTariffAPI key (sent as X-API-Key; never printed)
+          --base-url URL    the company's base URL (default: the site's, else https://elvia.azure-api.net/grid-tariff)
+          --site ID         the configured site whose digin api_key and base_url to use
+
+        Exit codes: 0 listed, 1 could not list (no key, the API refused it or could not be reached), 2 bad command line.
+        """;
+
+    public IReadOnlyList<string> ValueOptions { get; } = ["--api-key", "--base-url"];
+
+    public string? Validate(CommandLine cli)
+    {
+        ArgumentNullException.ThrowIfNull(cli);
+        return cli.BaseUrl is { } baseUrl && (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            ? $"--base-url '{baseUrl}' is not an absolute http:// or https:// URL"
+            : null;
+    }
+
+    public Task<int> RunAsync(SourceCommandContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return RunAsync(context.Cli, context.Output, context.Error, context.Time, context.Loggers, cancellationToken);
+    }
+
     public static async Task<int> RunAsync(CommandLine cli, TextWriter output, TextWriter error, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(cli);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         var (baseUrl, apiKey, company) = (cli.BaseUrl, cli.ApiKey, (string?)null);
-        if ((baseUrl is null || apiKey is null) && File.Exists(cli.ConfigPath))
+        var keyFrom = apiKey is null ? "tariff.api_key" : "--api-key";
+        if ((baseUrl is null || apiKey is null || cli.Site is not null) && File.Exists(cli.ConfigPath))
         {
             var config = ConfigLoader.Load(cli.ConfigPath, ConfigLoader.ProcessEnvironment());
-            if (config.Options?.Sites.Select(s => s.Tariff?.Digin).FirstOrDefault(d => d is not null) is { } digin)
+            var sites = config.Options?.Sites.Where(s => s.Tariff?.Digin is not null && (cli.Site is null || s.Id == cli.Site)).ToList() ?? [];
+            if (sites.FirstOrDefault() is { Tariff.Digin: { } digin } site)
             {
                 apiKey ??= digin.ApiKey;
+                keyFrom = cli.ApiKey is null ? $"sites[{config.Options!.Sites.ToList().IndexOf(site)}].tariff.api_key" : keyFrom;
                 if (baseUrl is null)
                 {
                     baseUrl = digin.BaseUrl;
                     company = digin.Company;
                 }
+            }
+            else if (cli.Site is not null && config.IsValid)
+            {
+                await error.WriteLineAsync($"mqttbridge tariffs: {cli.ConfigPath} has no site '{cli.Site}' with tariff.type: digin");
+                return 1;
             }
             else if (!config.IsValid && apiKey is null)
             {
@@ -60,7 +112,8 @@ internal static class TariffsCommand
         }
         catch (SourceException ex)
         {
-            await error.WriteLineAsync($"mqttbridge tariffs: {ex.Message}");
+            // The source names the configuration key; here the key may have come from the command line.
+            await error.WriteLineAsync($"mqttbridge tariffs: {ex.Message.Replace("check tariff.api_key", "check " + keyFrom, StringComparison.Ordinal)}");
             return 1;
         }
     }

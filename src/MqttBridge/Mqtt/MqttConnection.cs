@@ -343,7 +343,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         }
         else
         {
-            _logger.LogInformation("Connected to MQTT broker {Broker}; published {Topic} = online and {Count} retained topic(s) kept while not connected", BrokerEndpoint, _statusTopic, sent);
+            _logger.LogInformation("Connected to MQTT broker {Broker}; published {Topic} = online and the {Count} retained topic(s) waiting to be sent", BrokerEndpoint, _statusTopic, sent);
         }
 
         while (true)
