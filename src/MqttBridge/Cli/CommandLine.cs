@@ -99,8 +99,9 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
                 Usage: mqttbridge health [--config PATH] [--addon]
 
                 The container health check: exit 0 when a bridge using this configuration's data_dir is running and
-                connected to its broker, else 1. The bridge refreshes <data_dir>/.health every 5 s while connected;
-                the check fails at once when the process that wrote it has died, and when it is older than 15 s.
+                connected to its broker, else 1. The bridge refreshes <data_dir>/.health every 5 s while connected
+                and removes it within 5 s of losing the broker; the check fails at once when the process that wrote
+                it has died, and when it is older than 15 s.
                 """,
             "help" => """
                 Usage: mqttbridge help [COMMAND]
