@@ -3,14 +3,25 @@
 and python3-yaml from Debian). Prints one line per problem and exits 1 when there is any.
 
 Usage: eng/lint-addon.py [addon-folder]   (default: addon/ next to this script's parent)
+Exit codes: 0 no problem, 1 problems (one line each), 2 bad command line.
 """
 import json, os, subprocess, sys
 
 import jsonschema
 import yaml
 
+if len(sys.argv) > 1 and sys.argv[1] in ('-h', '--help'):
+    print(__doc__.strip())
+    sys.exit(0)
+if len(sys.argv) > 2:
+    print('usage: eng/lint-addon.py [addon-folder]', file=sys.stderr)
+    sys.exit(2)
+
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 addon = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, 'addon')
+if not os.path.isfile(os.path.join(addon, 'config.yaml')):
+    print(f"lint-addon: {addon} has no config.yaml; name the add-on folder (default: addon/)", file=sys.stderr)
+    sys.exit(2)
 schema = json.load(open(os.path.join(root, 'eng', 'schemas', 'ha-addon-config.schema.json')))
 config = yaml.safe_load(open(os.path.join(addon, 'config.yaml')))
 problems = []

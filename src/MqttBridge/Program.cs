@@ -2,16 +2,17 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using MqttBridge.Addon;
 using MqttBridge.Cli;
 using MqttBridge.Configuration;
 using MqttBridge.Mqtt;
+using MqttBridge.Hosting;
 using MqttBridge.Scheduling;
 using MqttBridge.Sensors;
 using MqttBridge.Sources;
 
-// Composition root only: parse the command line, validate the configuration, wire the layers, run.
+// Composition root only: parse the command line, dispatch to a command (Cli/), or validate the configuration, wire
+// the layers and run.
 // Exit codes (contract): 0 done, 1 could not run (e.g. the embedded broker's port is taken), 2 bad command line or configuration.
 var version = typeof(BridgeService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 var cli = CommandLine.Parse(args);
@@ -21,82 +22,42 @@ switch (cli)
         await Console.Error.WriteLineAsync($"mqttbridge: {cli.Error}\n\n{CommandLine.Usage}");
         return 2;
     case { Command: CliCommand.Help }:
-        Console.WriteLine(CommandLine.Usage);
+        Console.WriteLine(CommandLine.HelpFor(cli.HelpTopic));
         return 0;
     case { Command: CliCommand.Version }:
         Console.WriteLine($"mqttbridge {version}");
         return 0;
 }
 
-if (cli.Command == CliCommand.Tariffs)
+var time = TimeProvider.System;
+if (cli is { Command: CliCommand.Source, SourceCommand: { } sourceCommand })
 {
-    using var cliLoggers = LoggerFactory.Create(PlainConsole);
-    return await TariffsCommand.RunAsync(cli, Console.Out, Console.Error, TimeProvider.System, cliLoggers, CancellationToken.None);
+    using var cliLoggers = LoggerFactory.Create(l => l.UsePlainLog(Console.Out, time));
+    return await sourceCommand.RunAsync(new SourceCommandContext(cli, Console.Out, Console.Error, time, cliLoggers), CancellationToken.None);
 }
 
 var environment = ConfigLoader.ProcessEnvironment();
-if (cli.Command == CliCommand.Health)
+switch (cli.Command)
 {
-    // Only the data folder is needed: in add-on mode it is known without asking the Supervisor.
-    var dataDir = AddonSettings.IsOn(cli.Addon, environment)
-        ? environment.GetValueOrDefault(EnvironmentOverrides.Prefix + "DATA_DIR") is { Length: > 0 } d ? d : AddonSettings.DataDir
-        : ConfigLoader.Load(cli.ConfigPath, environment).Options?.DataDir;
-    if (dataDir is null)
-    {
-        await Console.Error.WriteLineAsync($"unhealthy: configuration {cli.ConfigPath} is not valid (run check-config)");
-        return 1;
-    }
-
-    var healthy = HealthFile.IsFresh(dataDir, TimeProvider.System.GetUtcNow(), out var detail);
-    Console.WriteLine($"{(healthy ? "healthy" : "unhealthy")}: {detail}");
-    return healthy ? 0 : 1;
+    case CliCommand.Health:
+        return await HealthCommand.RunAsync(cli, environment, Console.Out, Console.Error, time);
+    case CliCommand.CheckConfig:
+        return await CheckConfigCommand.RunAsync(cli, environment, Console.Out, Console.Error, CancellationToken.None);
 }
 
-using var loggers = LoggerFactory.Create(PlainConsole);
-var log = loggers.CreateLogger("MqttBridge");
-var configSource = cli.ConfigPath;
-ConfigResult config;
-AddonConfigResult? addon = null;
-if (AddonSettings.IsOn(cli.Addon, environment))
-{
-    // Add-on mode: options.json instead of the YAML file, and the broker from the Supervisor when it has one.
-    var settings = AddonSettings.FromEnvironment(environment);
-    using var http = new HttpClient { BaseAddress = settings.SupervisorUrl, Timeout = SupervisorClient.Timeout };
-    addon = await AddonConfigLoader.LoadAsync(settings, environment, new SupervisorClient(http, settings.Token), CancellationToken.None);
-    config = addon.Config;
-    configSource = addon.Source;
-    if (addon.ConfigFileNote is not null)
-    {
-        log.LogInformation("{Note}", addon.ConfigFileNote);
-    }
-
-    if (addon.NoServiceReason is not null)
-    {
-        log.LogWarning("No MQTT service from the Supervisor ({Reason}); using the embedded broker", addon.NoServiceReason);
-    }
-}
-else
-{
-    config = ConfigLoader.Load(cli.ConfigPath, environment);
-}
-
+var loaded = await StartupConfig.LoadAsync(cli, environment, askSupervisor: true, CancellationToken.None);
+var (config, configSource, addon) = (loaded.Config, loaded.Source, loaded.Addon);
 if (!config.IsValid || config.Options is null)
 {
-    loggers.Dispose(); // flush the add-on's lines before the report
     await Console.Error.WriteLineAsync(ConfigReport.Render(configSource, config.Problems));
     return 2;
 }
 
+using var loggers = LoggerFactory.Create(l => l.UsePlainLog(Console.Out, time));
+var log = loggers.CreateLogger("MqttBridge");
+loaded.LogNotes(log);
 var options = config.Options;
-if (cli.Command == CliCommand.CheckConfig)
-{
-    var sites = string.Join(", ", options.Sites.Select(s => $"{s.Id} ({string.Join(" + ", new[] { s.Tariff?.Type + " tariff", s.Meter?.Type + " meter" }.Where(x => !x.StartsWith(' ')))})"));
-    loggers.Dispose();
-    Console.WriteLine($"Configuration {configSource} is valid: {options.Sites.Count} site(s): {sites}.");
-    return 0;
-}
 
-var time = TimeProvider.System;
 var topics = new Topics(options.Mqtt.BaseTopic, options.Mqtt.DiscoveryPrefix);
 using var sources = new SourceContext(options.DataDir, time, loggers);
 var runtimes = options.Sites.Select(site => SiteRuntime.Create(site, sources)).ToList();
@@ -134,7 +95,7 @@ if (addon?.Broker == AddonBroker.Embedded && broker is not null)
 }
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
-PlainConsole(builder.Logging);
+builder.Logging.UsePlainLog(Console.Out, time);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
 builder.Services.AddSingleton(time);
 builder.Services.AddSingleton(sp => new MqttConnection(options.Mqtt, options.EmbeddedBroker, time, sp.GetRequiredService<ILogger<MqttConnection>>(), broker));
@@ -155,14 +116,3 @@ if (broker is not null)
 }
 
 return 0;
-
-// Plain single lines: the add-on log tab, journald and docker logs show them as they are.
-static void PlainConsole(ILoggingBuilder logging) => logging.ClearProviders()
-    .AddSimpleConsole(o =>
-    {
-        o.SingleLine = true;
-        o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-        o.ColorBehavior = LoggerColorBehavior.Disabled;
-    })
-    .SetMinimumLevel(LogLevel.Information)
-    .AddFilter("Microsoft", LogLevel.Warning);

@@ -41,6 +41,9 @@ internal enum AddonBroker
     /// <summary>The Supervisor's MQTT service (the Mosquitto add-on).</summary>
     Supervisor,
 
+    /// <summary>Not decided: the Supervisor was not asked (<c>check-config</c>).</summary>
+    NotAsked,
+
     /// <summary>No MQTT service: the embedded broker on 0.0.0.0 inside the container.</summary>
     Embedded,
 }
@@ -52,7 +55,8 @@ internal sealed record AddonConfigResult(ConfigResult Config, string Source, Add
 /// <summary>
 /// Add-on mode's configuration: options.json (or the YAML file it names) → the usual tree; <c>data_dir</c> /data;
 /// the broker from the options, else the Supervisor's MQTT service, else the embedded broker on 0.0.0.0; then the
-/// environment overrides and the usual validation. The order is DESIGN's contract.
+/// environment overrides and the usual validation. The order is DESIGN's contract. Without a Supervisor client
+/// (<c>check-config</c>) nothing is asked and the broker stays <see cref="AddonBroker.NotAsked"/>.
 /// </summary>
 internal static class AddonConfigLoader
 {
@@ -62,15 +66,14 @@ internal static class AddonConfigLoader
     public static async Task<AddonConfigResult> LoadAsync(
         AddonSettings settings,
         IReadOnlyDictionary<string, string?> environment,
-        SupervisorClient supervisor,
+        SupervisorClient? supervisor,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(environment);
-        ArgumentNullException.ThrowIfNull(supervisor);
 
         var problems = new List<ConfigProblem>();
-        if (Read(settings.OptionsPath, "the Supervisor writes it in add-on mode; set MQTTBRIDGE_OPTIONS_PATH to read another", problems) is not { } text)
+        if (ConfigText.Read(settings.OptionsPath, "the Supervisor writes it in add-on mode; set MQTTBRIDGE_OPTIONS_PATH to read another", problems) is not { } text)
         {
             return Failed(settings.OptionsPath, problems);
         }
@@ -91,7 +94,7 @@ internal static class AddonConfigLoader
         {
             source = Path.Combine(AddonSettings.ConfigDir, configFile);
             var yamlProblems = new List<ConfigProblem>();
-            if (Read(source, "config_file names a file in the add-on's config folder (/addon_configs/<repository>_mqttbridge)", yamlProblems) is not { } yaml
+            if (ConfigText.Read(source, "config_file names a file in the add-on's config folder: /addon_configs/<id>_mqttbridge in the Samba or File editor add-on, where <id> is what precedes _mqttbridge in the add-on page's address", yamlProblems) is not { } yaml
                 || ConfigLoader.ParseTree(yaml, source, "(mqtt, embedded_broker, time_zone, data_dir, sites)", yamlProblems) is not { } fileTree)
             {
                 return Failed(source, [.. problems, .. yamlProblems.Select(p => p.Path.Length == 0 && p.Line is null ? p with { Path = "config_file" } : p)]);
@@ -110,7 +113,16 @@ internal static class AddonConfigLoader
 
         var broker = AddonBroker.Configured;
         string? noService = null;
-        if (!NamesBroker(tree, environment))
+        if (NamesBroker(tree, environment))
+        {
+            // The options (or the environment) name the broker: nothing to ask.
+        }
+        else if (supervisor is null)
+        {
+            // check-config: the options are checked as they are; which broker a start would use is not asked.
+            broker = AddonBroker.NotAsked;
+        }
+        else
         {
             var answer = await supervisor.GetMqttServiceAsync(cancellationToken);
             if (answer.Service is { } service)
@@ -202,24 +214,6 @@ internal static class AddonConfigLoader
         }
 
         map.Entries.RemoveAll(e => e.Key == path[^1]);
-    }
-
-    private static string? Read(string path, string hint, List<ConfigProblem> problems)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            problems.Add(new ConfigProblem(string.Empty, null, $"'{path}' was not found; {hint}"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            problems.Add(new ConfigProblem(string.Empty, null, $"'{path}' cannot be read: {e.Message}"));
-        }
-
-        return null;
     }
 
     private static AddonConfigResult Failed(string source, List<ConfigProblem> problems) =>

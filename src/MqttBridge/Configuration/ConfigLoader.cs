@@ -15,21 +15,9 @@ internal static class ConfigLoader
     public static ConfigResult Load(string path, IReadOnlyDictionary<string, string?> environment)
     {
         path = Locate(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return Failed(new ConfigProblem(string.Empty, null, $"configuration file '{path}' was not found; pass another with --config PATH"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Failed(new ConfigProblem(string.Empty, null, $"configuration file '{path}' cannot be read: {e.Message}"));
-        }
-
-        return Parse(text, path, environment);
+        var problems = new List<ConfigProblem>();
+        var text = ConfigText.Read(path, "pass another with --config PATH", problems);
+        return text is null ? new ConfigResult(null, problems) : Parse(text, path, environment);
     }
 
     /// <summary>
@@ -121,7 +109,8 @@ internal static class ConfigLoader
 
         // Report in file order; problems without a line (environment, missing top-level keys) come last.
         var sorted = problems.OrderBy(p => p.Line ?? int.MaxValue).ToList();
-        return sorted.Count == 0 ? new ConfigResult(options, []) : new ConfigResult(null, sorted);
+        var result = sorted.Count == 0 ? new ConfigResult(options, []) : new ConfigResult(null, sorted);
+        return result with { Warnings = ConfigWarnings.Find(root) };
     }
 
     /// <summary>The process environment as the loader wants it.</summary>
@@ -136,5 +125,4 @@ internal static class ConfigLoader
         return result;
     }
 
-    private static ConfigResult Failed(ConfigProblem problem) => new(null, [problem]);
 }

@@ -33,4 +33,7 @@ internal sealed record ConfigProblem(string Path, int? Line, string Message)
 internal sealed record ConfigResult(BridgeOptions? Options, IReadOnlyList<ConfigProblem> Problems)
 {
     public bool IsValid => Options is not null && Problems.Count == 0;
+
+    /// <summary>What validates but looks unintended (an example's placeholder key); reported, never fatal.</summary>
+    public IReadOnlyList<ConfigProblem> Warnings { get; init; } = [];
 }

@@ -12,8 +12,6 @@ using MQTTnet;
 using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-using Polly;
-using Polly.Retry;
 
 namespace MqttBridge.Mqtt;
 
@@ -25,13 +23,8 @@ namespace MqttBridge.Mqtt;
 internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
 {
     private const string Online = "online";
-    private const string Offline = "offline";
-
-    /// <summary>Bounds every broker operation: a QoS 1 publish on a dead connection otherwise waits for ever.</summary>
-    private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    private const string Offline = BrokerClientOptions.Offline;
+    private static readonly TimeSpan OperationTimeout = BrokerClientOptions.OperationTimeout;
 
     /// <summary>Home Assistant asks for a random delay so a restart does not make every bridge publish at once.</summary>
     private static readonly TimeSpan MaxBirthDelay = TimeSpan.FromSeconds(5);
@@ -53,7 +46,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
     private readonly string _statusTopic;
     private readonly string _homeAssistantStatusTopic;
     private readonly RetainedStore _store;
-    private readonly ResiliencePipeline _connectPipeline;
+    private readonly ReconnectSchedule _schedule;
 
     // Capacity one: a wake-up pending is all the sender needs to know; more writes add nothing.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -90,28 +83,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         _homeAssistantStatusTopic = options.DiscoveryPrefix.TrimEnd('/') + "/status";
         _store = new RetainedStore(options.DiscoveryPrefix);
 
-        _connectPipeline = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = FirstRetryDelay,
-                MaxDelay = MaxRetryDelay,
-                Randomizer = NextRandom,
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
-                OnRetry = args =>
-                {
-                    _logger.LogWarning(
-                        "MQTT broker {Broker} not reachable ({Reason}); next attempt in {Delay} s",
-                        BrokerEndpoint,
-                        Describe(args.Outcome.Exception),
-                        args.RetryDelay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        _schedule = new ReconnectSchedule(NextRandom);
     }
 
     /// <summary>True while connected and <c>online</c> has been published.</summary>
@@ -224,23 +196,34 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var first = true;
+        // The first attempt goes at once; after a failure or a loss the schedule says how long to wait. The wait is
+        // measured from when the log line named it, so the line and the clock agree.
+        DateTimeOffset? next = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!first)
+                if (next is { } due && due - _time.GetUtcNow() is { Ticks: > 0 } wait)
                 {
-                    // After a loss wait before the first attempt too: a broker that drops us at once (another
-                    // client with our id) must not see a tight reconnect loop.
-                    await Task.Delay(FirstRetryDelay, _time, stoppingToken);
+                    await Task.Delay(wait, _time, stoppingToken);
                 }
 
-                first = false;
-                var lost = await _connectPipeline.ExecuteAsync(
-                    static (self, ct) => self.ConnectOnceAsync(ct), this, stoppingToken);
+                Task<string> lost;
+                try
+                {
+                    lost = await ConnectOnceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (IsExpectedFault(ex) && !stoppingToken.IsCancellationRequested)
+                {
+                    next = ScheduleNext(out var delay);
+                    _logger.LogWarning("{Problem}; next attempt in {Delay} s", BrokerFault.ConnectFailed(ex, FaultTarget), Seconds(delay));
+                    continue;
+                }
+
+                _schedule.Reset();
                 var reason = await RunConnectedAsync(lost, stoppingToken);
-                _logger.LogWarning("Lost connection to MQTT broker {Broker} ({Reason}); reconnecting", BrokerEndpoint, reason);
+                next = ScheduleNext(out var afterLoss);
+                _logger.LogWarning("Lost connection to MQTT broker {Broker} ({Reason}); next attempt in {Delay} s", BrokerEndpoint, reason, Seconds(afterLoss));
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
@@ -249,11 +232,13 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             }
             catch (Exception ex) when (IsExpectedFault(ex))
             {
-                _logger.LogWarning("Lost connection to MQTT broker {Broker} ({Reason}); reconnecting", BrokerEndpoint, Describe(ex));
+                next = ScheduleNext(out var delay);
+                _logger.LogWarning("Lost connection to MQTT broker {Broker} ({Reason}); next attempt in {Delay} s", BrokerEndpoint, BrokerFault.Reason(ex), Seconds(delay));
             }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "MQTT connection to {Broker} failed unexpectedly; reconnecting", BrokerEndpoint);
+                next = ScheduleNext(out var delay);
+                _logger.LogError(ex, "MQTT connection to {Broker} failed unexpectedly; next attempt in {Delay} s", BrokerEndpoint, Seconds(delay));
             }
 
             _isConnected = false;
@@ -261,6 +246,26 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             {
                 Interlocked.Exchange(ref _client, null)?.Dispose();
             }
+        }
+    }
+
+    private DateTimeOffset ScheduleNext(out TimeSpan delay)
+    {
+        delay = _schedule.Next();
+        return _time.GetUtcNow() + delay;
+    }
+
+    private static string Seconds(TimeSpan delay) => delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>Which broker and keys a connect failure is about.</summary>
+    private BrokerFault.Target FaultTarget
+    {
+        get
+        {
+            var (username, password) = BrokerClientOptions.Credentials(_options, _embedded);
+            var sentLogin = !string.IsNullOrEmpty(username) || !string.IsNullOrEmpty(password);
+            var ownLogin = sentLogin && _options.UsesEmbeddedBroker && string.IsNullOrEmpty(_options.Username) && string.IsNullOrEmpty(_options.Password);
+            return new BrokerFault.Target(BrokerEndpoint, _options.UsesEmbeddedBroker, sentLogin, ownLogin, _options.ClientId);
         }
     }
 
@@ -277,17 +282,17 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         {
             // A 3.1.1 broker cannot send DISCONNECT, so "normal" without an exception means it closed the socket.
             lost.TrySetResult(
-                e.Exception is not null ? Describe(e.Exception)
+                e.Exception is not null ? BrokerFault.Reason(e.Exception)
                 : e.Reason == MqttClientDisconnectReason.NormalDisconnection ? "closed by the broker"
                 : e.Reason.ToString());
             return Task.CompletedTask;
         };
         client.ApplicationMessageReceivedAsync += OnMessageReceivedAsync;
 
-        var tlsCheck = new TlsCheck();
+        var tlsCheck = new BrokerTls.Check();
         try
         {
-            var options = BuildClientOptions(host, port, tlsCheck);
+            var options = BrokerClientOptions.Build(_options, _embedded, host, port, _statusTopic, tlsCheck);
             MqttClientConnectResult result;
             try
             {
@@ -296,7 +301,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             catch (Exception ex) when (tlsCheck.Failure is not null && !cancellationToken.IsCancellationRequested)
             {
                 // SslStream only says "rejected by the callback"; say why, so the user knows what to fix.
-                throw new AuthenticationException(tlsCheck.Failure, ex);
+                throw new TlsCertificateException(tlsCheck.Failure, ex);
             }
 
             if (result.ResultCode != MqttClientConnectResultCode.Success)
@@ -325,12 +330,21 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         await PublishAsync(client, _statusTopic, Online, cancellationToken);
         await SubscribeAsync(client, _homeAssistantStatusTopic, cancellationToken);
         _store.MarkAllDirty();
-        await FlushAsync(client, cancellationToken);
+        var sent = await FlushAsync(client, cancellationToken);
 
         _isConnected = true;
         Interlocked.Increment(ref _connectedCount);
         _firstConnected.TrySetResult();
-        _logger.LogInformation("Connected to MQTT broker {Broker}; sent online and {Count} retained topic(s)", BrokerEndpoint, _store.Count);
+
+        // Only what was sent just now: at start the sensors are not computed yet and follow on their own.
+        if (sent == 0)
+        {
+            _logger.LogInformation("Connected to MQTT broker {Broker}; published {Topic} = online", BrokerEndpoint, _statusTopic);
+        }
+        else
+        {
+            _logger.LogInformation("Connected to MQTT broker {Broker}; published {Topic} = online and the {Count} retained topic(s) waiting to be sent", BrokerEndpoint, _statusTopic, sent);
+        }
 
         while (true)
         {
@@ -347,8 +361,10 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         }
     }
 
-    private async Task FlushAsync(IMqttClient client, CancellationToken cancellationToken)
+    /// <summary>Sends every dirty topic; returns how many were sent (the status topic not counted).</summary>
+    private async Task<int> FlushAsync(IMqttClient client, CancellationToken cancellationToken)
     {
+        var sent = 0;
         // After a birth: discovery, then "online", then states, as Home Assistant's documentation suggests.
         var statusPending = Interlocked.Exchange(ref _resendStatus, 0) == 1;
         foreach (var topic in _store.DirtyInSendOrder())
@@ -375,12 +391,15 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             }
 
             _store.Sent(topic, payload);
+            sent++;
         }
 
         if (statusPending)
         {
             await PublishAsync(client, _statusTopic, Online, cancellationToken);
         }
+
+        return sent;
     }
 
     private async Task PublishAsync(IMqttClient client, string topic, string payload, CancellationToken cancellationToken)
@@ -443,7 +462,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         catch (Exception ex) when (IsExpectedFault(ex))
         {
             // A lost connection drops the subscription anyway.
-            _logger.LogDebug("Unsubscribe from {Topic} failed ({Reason})", topicFilter, Describe(ex));
+            _logger.LogDebug("Unsubscribe from {Topic} failed ({Reason})", topicFilter, BrokerFault.Reason(ex));
         }
     }
 
@@ -523,113 +542,12 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         }
         catch (Exception ex) when (IsExpectedFault(ex))
         {
-            _logger.LogWarning("Could not say offline to MQTT broker {Broker} ({Reason}); its Last Will will", BrokerEndpoint, Describe(ex));
+            _logger.LogWarning("Could not say offline to MQTT broker {Broker} ({Reason}); its Last Will will", BrokerEndpoint, BrokerFault.Reason(ex));
         }
         finally
         {
             client.Dispose();
         }
-    }
-
-    private MqttClientOptions BuildClientOptions(string host, int port, TlsCheck tlsCheck)
-    {
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(host, port)
-            .WithClientId(_options.ClientId)
-            .WithProtocolVersion(MqttProtocolVersion.V311)
-            .WithCleanSession()
-            .WithKeepAlivePeriod(KeepAlive)
-            .WithTimeout(OperationTimeout)
-            .WithWillTopic(_statusTopic)
-            .WithWillPayload(Offline)
-            .WithWillRetain()
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-
-        // The embedded broker checks its own embedded_broker credentials; use them unless mqtt.* sets some.
-        var username = _options.Username;
-        var password = _options.Password;
-        if (_options.UsesEmbeddedBroker && string.IsNullOrEmpty(username) && string.IsNullOrEmpty(password))
-        {
-            username = _embedded.Username;
-            password = _embedded.Password;
-        }
-
-        if (!string.IsNullOrEmpty(username) || !string.IsNullOrEmpty(password))
-        {
-            builder.WithCredentials(username ?? string.Empty, password ?? string.Empty);
-        }
-
-        var tls = _options.Tls;
-        if (tls.Enabled && !_options.UsesEmbeddedBroker)
-        {
-            builder.WithTlsOptions(o => ConfigureTls(o, tls, host, tlsCheck));
-        }
-
-        return builder.Build();
-    }
-
-    private static void ConfigureTls(MqttClientTlsOptionsBuilder tlsBuilder, TlsOptions tls, string host, TlsCheck tlsCheck)
-    {
-        tlsBuilder.UseTls().WithTargetHost(host);
-        if (tls.Insecure)
-        {
-            // Only on the user's explicit mqtt.tls.insecure.
-            tlsBuilder.WithCertificateValidationHandler(static _ => true);
-        }
-        else
-        {
-            if (!string.IsNullOrEmpty(tls.CaFile))
-            {
-                // MQTTnet builds the chain with CustomRootTrust over this collection, so only these CAs (not the
-                // system's) can vouch for the broker; the host name is still checked.
-                var authorities = new X509Certificate2Collection();
-                authorities.ImportFromPemFile(tls.CaFile);
-                tlsBuilder.WithTrustChain(authorities);
-            }
-
-            // Same verdict as the default (no policy error at all), but remembers why a certificate failed.
-            tlsBuilder.WithCertificateValidationHandler(args =>
-            {
-                if (args.SslPolicyErrors == SslPolicyErrors.None)
-                {
-                    return true;
-                }
-
-                tlsCheck.Failure = DescribeCertificateProblem(args.SslPolicyErrors, args.Chain, host);
-                return false;
-            });
-        }
-
-        if (!string.IsNullOrEmpty(tls.ClientCertFile))
-        {
-            var certificate = X509Certificate2.CreateFromPemFile(tls.ClientCertFile, string.IsNullOrEmpty(tls.ClientKeyFile) ? null : tls.ClientKeyFile);
-            tlsBuilder.WithClientCertificates(new X509Certificate2Collection(certificate));
-        }
-    }
-
-    private static string DescribeCertificateProblem(SslPolicyErrors errors, X509Chain? chain, string host)
-    {
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-        {
-            return "the broker sent no certificate";
-        }
-
-        var problems = new List<string>();
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
-        {
-            // Revocation "unknown" rides along with every untrusted chain; name it only when it is the whole story.
-            var status = chain?.ChainStatus.Select(s => s.Status).Distinct().ToList() ?? [];
-            var main = status.Where(s => s is not (X509ChainStatusFlags.RevocationStatusUnknown or X509ChainStatusFlags.OfflineRevocation)).ToList();
-            status = main.Count > 0 ? main : status;
-            problems.Add($"broker certificate not trusted ({string.Join(", ", status)}); check mqtt.tls.ca_file");
-        }
-
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-        {
-            problems.Add($"broker certificate is not issued for {host}");
-        }
-
-        return string.Join("; ", problems);
     }
 
     private (string Host, int Port) ResolveBroker()
@@ -666,49 +584,6 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         or AuthenticationException
         or CryptographicException
         or BrokerRefusedException;
-
-    /// <summary>One line for a log: what went wrong, in the user's words, never a stack trace.</summary>
-    internal static string Describe(Exception? exception)
-    {
-        for (var ex = exception; ex is not null; ex = ex.InnerException)
-        {
-            switch (ex)
-            {
-                case BrokerRefusedException refused:
-                    return refused.Message;
-                case SocketException socket:
-                    return socket.SocketErrorCode switch
-                    {
-                        SocketError.ConnectionRefused => "connection refused",
-                        SocketError.HostNotFound or SocketError.NoData => "host not found",
-                        SocketError.TimedOut => "timed out",
-                        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "network unreachable",
-                        SocketError.ConnectionReset => "connection reset",
-                        _ => socket.Message,
-                    };
-                case AuthenticationException auth:
-                    return "TLS handshake failed: " + auth.Message;
-                case TimeoutException timeout:
-                    return timeout.Message;
-                case FileNotFoundException or DirectoryNotFoundException or CryptographicException:
-                    return "TLS files: " + ex.Message;
-            }
-        }
-
-        var innermost = exception;
-        while (innermost?.InnerException is not null)
-        {
-            innermost = innermost.InnerException;
-        }
-
-        return innermost?.Message ?? "unknown";
-    }
-
-    /// <summary>Why the TLS validation of one connect attempt failed, if it did.</summary>
-    private sealed class TlsCheck
-    {
-        public volatile string? Failure;
-    }
 
     /// <summary>One <see cref="ReadRetainedAsync"/> call: its filter and what arrived for it.</summary>
     private sealed class RetainedReader(string filter)

@@ -22,6 +22,9 @@ internal interface ISourceModule
     /// <summary>How the Home Assistant add-on's form maps onto the section's keys.</summary>
     AddonForm Addon { get; }
 
+    /// <summary>The module's commands (<c>mqttbridge &lt;type&gt; &lt;verb&gt;</c>); none by default.</summary>
+    IReadOnlyList<Cli.ISourceCommand> Commands => [];
+
     /// <summary>
     /// Reads and validates the section (its <c>type</c> is already known to be this module's; <paramref name="baseUrl"/>
     /// is <c>base_url</c>, checked to be an absolute http(s) URL, or null). Reports every problem on

@@ -82,6 +82,29 @@ public sealed class AddonEndToEndTests : IDisposable
         Assert.Contains("  - sites[0].preset: 'elvia_houshold' is not a known preset; did you mean 'elvia_household'?", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Bad_options_stop_the_start_with_exit_code_2_before_any_broker_is_announced()
+    {
+        using var supervisor = FakeSupervisorServer.WithoutMqtt();
+        var options = WriteOptions(o => o["sites"]![0]!["preset"] = "elvia_houshold");
+        var (code, output) = await BridgeProcess.RunAsync(null, AddonEnvironment(options, supervisor.Url()));
+
+        Assert.Equal(2, code);
+        Assert.Contains("  - sites[0].preset: 'elvia_houshold' is not a known preset", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("embedded broker", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_config_in_add_on_mode_does_not_contact_the_supervisor()
+    {
+        using var supervisor = FakeSupervisorServer.WithoutMqtt();
+        var (code, output) = await BridgeProcess.RunAsync(null, AddonEnvironment(WriteOptions(), supervisor.Url()), "check-config");
+
+        Assert.True(code == 0, output);
+        Assert.Contains("is valid: 1 site(s): home (static tariff)", output, StringComparison.Ordinal);
+        Assert.Empty(supervisor.Requests);
+    }
+
     private static async Task<(int ExitCode, string Output)> WaitForHealthAsync(Dictionary<string, string> environment)
     {
         var deadline = TimeProvider.System.GetUtcNow() + Patience;

@@ -126,16 +126,24 @@ public sealed class DiginEndToEndTests
         var (failed, message) = await BridgeProcess.RunAsync(null, null, "tariffs", "--base-url", server.BaseUrl, "--api-key", "wrong");
         Assert.Equal(1, failed);
         Assert.Contains("refused the API key (HTTP 401)", message, StringComparison.Ordinal);
+        Assert.Contains("check --api-key", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("tariff.api_key", message, StringComparison.Ordinal);
 
         var (noKey, why) = await BridgeProcess.RunAsync(null, null, "tariffs", "--base-url", server.BaseUrl);
         Assert.Equal(1, noKey);
         Assert.Contains("no API key; pass --api-key KEY", why, StringComparison.Ordinal);
 
-        // From the config: its digin site's key and base_url.
+        // From the config: its digin site's key and base_url; the two-word form with --site is the same command.
         var (fromConfig, listed) = await BridgeProcess.RunAsync(Config(TestPorts.GetFree(), server.BaseUrl), null, "tariffs");
         Assert.Equal(0, fromConfig);
         Assert.Contains("private_flatrate_house", listed, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, listed, StringComparison.Ordinal);
+        var (twoWords, again) = await BridgeProcess.RunAsync(Config(TestPorts.GetFree(), server.BaseUrl), null, "digin", "tariffs", "--site", "home");
+        Assert.True(twoWords == 0, again);
+        Assert.Contains("private_flatrate_house", again, StringComparison.Ordinal);
+        var (noSite, missing) = await BridgeProcess.RunAsync(Config(TestPorts.GetFree(), server.BaseUrl), null, "digin", "tariffs", "--site", "cabin");
+        Assert.Equal(1, noSite);
+        Assert.Contains("has no site 'cabin' with tariff.type: digin", missing, StringComparison.Ordinal);
     }
 
     private static Task AssertHomeAssistantAcceptsAsync(int port) => HaCheck.AssertAcceptsAsync(port, "home:grid_price,home:price_level,home:next_hour_price,home:capacity_step,home:capacity_monthly_price,home:fixed_price_per_hour");

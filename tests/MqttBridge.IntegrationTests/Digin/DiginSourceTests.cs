@@ -403,7 +403,7 @@ public sealed class DiginSourceTests : IDisposable
             "tariffKey               title                             company   resolution  basis\n" +
             "private_tou_rush1       Nettleie Rush&Ro (Oslo og Viken)  Elvia AS  60 min      monthlymax\n" +
             "private_flatrate_house  Nettleie - bolig (Oslo og Viken)  Elvia AS  15 min      fixed",
-            Cli.TariffsCommand.Table(types));
+            DiginTariffsCommand.Table(types));
     }
 
     internal const string TariffTypes = """

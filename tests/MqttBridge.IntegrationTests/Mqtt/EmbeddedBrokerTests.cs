@@ -135,7 +135,7 @@ public sealed class EmbeddedBrokerTests(ITestOutputHelper output) : IAsyncLifeti
         var options = new MqttOptions { Host = "127.0.0.1", Port = broker.Port, Username = "bridge", Password = "wrong-password" };
         var connection = await StartConnectionAsync(options, new EmbeddedBrokerOptions(), null, logger);
 
-        var expected = $"MQTT broker 127.0.0.1:{broker.Port} not reachable (bad username or password); next attempt in ";
+        var expected = $"MQTT broker 127.0.0.1:{broker.Port} refused the username or password; check mqtt.username and mqtt.password; next attempt in ";
         var started = TimeProvider.System.GetTimestamp();
         while (!logger.Lines.Any(l => l.Contains(expected, StringComparison.Ordinal)))
         {

@@ -144,7 +144,7 @@ public sealed class MqttConnectionTests(ITestOutputHelper output) : IAsyncLifeti
         connection.Publish(GridPrice, "0.4100");
 
         // One line per failed attempt, naming the broker and the next delay; no stack trace.
-        var refused = $"MQTT broker 127.0.0.1:{_mosquitto.Port} not reachable (connection refused); next attempt in ";
+        var refused = $"MQTT broker 127.0.0.1:{_mosquitto.Port} not reachable (connection refused); check mqtt.host and mqtt.port; next attempt in ";
         await WaitUntilAsync(() => _logger.Lines.Any(l => l.Contains(refused, StringComparison.Ordinal)), "a failed attempt");
         await _mosquitto.StartAgainAsync();
 

@@ -11,7 +11,7 @@ namespace MqttBridge.IntegrationTests.Mqtt;
 public sealed partial class ReconnectBackoffTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Retries_at_once_then_from_about_1_s_doubling_and_never_more_than_30_s_apart()
+    public async Task Retries_at_once_then_from_1_s_doubling_with_jitter_never_shrinking_and_at_most_30_s_apart()
     {
         var time = new FakeTimeProvider();
         var logger = new TestLogger<MqttConnection>(output);
@@ -20,36 +20,49 @@ public sealed partial class ReconnectBackoffTests(ITestOutputHelper output)
         await connection.StartAsync(CancellationToken.None);
         try
         {
+            // The first attempt does not wait for the clock at all.
+            await WaitForLinesAsync(logger, 1);
             var delays = new List<double>();
-            for (var attempt = 1; attempt <= 12; attempt++)
+            for (var attempt = 1; attempt <= 10; attempt++)
             {
-                // The clock only moves when a retry line is missing, so the first line proves the first attempt
-                // did not wait.
-                var started = TimeProvider.System.GetTimestamp();
-                while (RetryLines(logger).Count < attempt)
-                {
-                    Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(15), $"no retry line {attempt}");
-                    if (attempt > 1)
-                    {
-                        time.Advance(TimeSpan.FromMilliseconds(500));
-                    }
+                var delay = RetryLines(logger)[attempt - 1];
+                delays.Add(delay);
 
-                    await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
-                }
-
-                delays.Add(RetryLines(logger)[attempt - 1]);
+                // The next attempt comes exactly when the line said: not 100 ms before, and once the clock gets there.
+                time.Advance(TimeSpan.FromSeconds(delay) - TimeSpan.FromMilliseconds(100));
+                await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
+                Assert.Equal(attempt, RetryLines(logger).Count);
+                time.Advance(TimeSpan.FromMilliseconds(100));
+                await WaitForLinesAsync(logger, attempt + 1);
             }
 
             output.WriteLine(string.Join(", ", delays));
-            Assert.InRange(delays[0], 0.1, 3);
-            Assert.All(delays, d => Assert.InRange(d, 0.1, 30));
-            Assert.True(delays.Skip(6).Average() > 8, "delays should grow towards the 30 s cap");
+            double[] nominal = [1, 2, 4, 8, 16, 30, 30, 30, 30, 30];
+            for (var i = 0; i < delays.Count; i++)
+            {
+                Assert.InRange(delays[i], Math.Max(1, nominal[i] * 0.8), Math.Min(30, nominal[i] * 1.2));
+                if (i > 0)
+                {
+                    Assert.True(delays[i] >= delays[i - 1], $"delay {i + 1} ({delays[i]} s) is shorter than the one before ({delays[i - 1]} s)");
+                }
+            }
+
             Assert.All(logger.Lines, l => Assert.DoesNotContain("   at ", l, StringComparison.Ordinal));
         }
         finally
         {
             await connection.StopAsync(CancellationToken.None);
             connection.Dispose();
+        }
+    }
+
+    private static async Task WaitForLinesAsync(TestLogger<MqttConnection> logger, int count)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        while (RetryLines(logger).Count < count)
+        {
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(15), $"no retry line {count}");
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
         }
     }
 
@@ -60,6 +73,6 @@ public sealed partial class ReconnectBackoffTests(ITestOutputHelper output)
             .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
             .ToList();
 
-    [GeneratedRegex(@"not reachable \(connection refused\); next attempt in ([0-9.]+) s")]
+    [GeneratedRegex(@"not reachable \(connection refused\); check mqtt\.host and mqtt\.port; next attempt in ([0-9.]+) s")]
     private static partial Regex RetryLine();
 }

@@ -87,8 +87,11 @@ public sealed partial class AddonFilesTests
         Assert.Equal("1883/tcp", ((YamlScalarNode)port.Key).Value);
         Assert.Equal("null", ((YamlScalarNode)port.Value).Value);
 
-        // The add-on image builds on the released bridge image of the same version.
-        Assert.Contains($"FROM ghcr.io/mqttbridge/mqttbridge:{version}\n", File.ReadAllText(RepoPaths.File("addon/Dockerfile")), StringComparison.Ordinal);
+        // The add-on image builds the release tag of the same version.
+        Assert.Contains($"\nARG BUILD_VERSION={version}\n", File.ReadAllText(RepoPaths.File("addon/Dockerfile")), StringComparison.Ordinal);
+
+        // The discovery payload needs default_entity_id: the Supervisor refuses a Home Assistant too old for it.
+        Assert.Equal("2025.10.0", Scalar(Config, "homeassistant"));
     }
 
     [Fact]
@@ -101,7 +104,7 @@ public sealed partial class AddonFilesTests
         var site = (YamlMappingNode)((YamlSequenceNode)schema.Children[new YamlScalarNode("sites")]).Children.Single();
         Assert.Equal(AddonOptions.AllSiteKeys.Order(), Keys(site).Order());
 
-        // The choices offered in the form are the ones the bridge knows.
+        // The choices offered in the form are exactly the catalog's modules: only what works in this version.
         Assert.Equal($"list({string.Join('|', TariffPresets.Names)})?", Scalar(site, "preset"));
         Assert.Equal($"list({string.Join('|', Catalog.TypesOf(SourceRole.Tariff))})?", Scalar(site, "tariff_type"));
         Assert.Equal($"list({string.Join('|', Catalog.TypesOf(SourceRole.Meter))})?", Scalar(site, "meter_type"));
@@ -156,6 +159,72 @@ public sealed partial class AddonFilesTests
         Assert.Matches(@"\nUSER \$APP_UID\n", dockerfile);
         Assert.Contains("VOLUME [\"/config\", \"/data\"]", dockerfile, StringComparison.Ordinal);
         Assert.Contains("CMD [\"--config\", \"/config/mqttbridge.yaml\"]", dockerfile, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Dockerfile")]
+    [InlineData("addon/Dockerfile")]
+    public void Dockerfile_syntax_stages_and_build_arguments_hold_together(string relative)
+    {
+        var problems = DockerfileCheck.Problems(File.ReadAllText(RepoPaths.File(relative)), Path.GetDirectoryName(RepoPaths.File(relative))!);
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Dockerfile_check_finds_what_docker_build_would_refuse()
+    {
+        var problems = DockerfileCheck.Problems(
+            "FROM x AS build\nRUN echo ${UNDECLARED}\nCOPY --from=builder /a /b\nCOPY missing.txt /x\nRUNN echo\nCMD [\"a\", ]\n",
+            RepoPaths.File("addon"));
+
+        Assert.Equal(
+            [
+                "line 2: ${UNDECLARED} is not an ARG of this stage",
+                "line 3: COPY --from=builder names no earlier stage",
+                "line 4: COPY missing.txt: not in the build context",
+                "line 5: RUNN is not a Dockerfile instruction",
+                "line 6: CMD's JSON form is not valid JSON",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void Add_on_builds_this_repository_from_source_with_the_same_publish_command_as_the_image()
+    {
+        var addon = File.ReadAllText(RepoPaths.File("addon/Dockerfile"));
+        var image = File.ReadAllText(RepoPaths.File("Dockerfile"));
+
+        // The same NativeAOT publish (eng/check-addon-build.sh runs it on the committed tree), on both architectures.
+        Assert.Equal(Assert.Single(PublishLine().Matches(image)).Value, Assert.Single(PublishLine().Matches(addon)).Value);
+        Assert.Contains("RUN git clone --depth 1 --branch \"v${BUILD_VERSION}\" \"${MQTTBRIDGE_REPOSITORY}\" /src", addon, StringComparison.Ordinal);
+
+        // One repository URL: where users add the add-on repository from, what the manifest links, what the build clones.
+        var repository = AddonTestKit.Yaml(RepoPaths.File("repository.yaml"));
+        var url = Scalar(repository, "url");
+        Assert.Equal(url, Scalar(Config, "url"));
+        Assert.Contains($"\nARG MQTTBRIDGE_REPOSITORY={url}\n", addon, StringComparison.Ordinal);
+
+        // The image the add-on starts is the binary the build stage produced, in add-on mode, health-checked.
+        Assert.Contains("COPY --from=build /app/mqttbridge /app/mqttbridge", addon, StringComparison.Ordinal);
+        Assert.Contains("ENTRYPOINT [\"/app/mqttbridge\", \"--addon\"]", addon, StringComparison.Ordinal);
+        Assert.Contains("CMD [\"/app/mqttbridge\", \"health\", \"--addon\"]", addon, StringComparison.Ordinal);
+        Assert.True(File.Exists(RepoPaths.File("eng/check-addon-build.sh")));
+    }
+
+    [Fact]
+    public void The_linter_answers_help_without_a_traceback()
+    {
+        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(RepoPaths.File("eng/lint-addon.py"));
+        info.ArgumentList.Add("--help");
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("Usage: eng/lint-addon.py [addon-folder]", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Traceback", output, StringComparison.Ordinal);
     }
 
     private static (int Width, int Height) PngSize(string relative)

@@ -212,7 +212,7 @@ public sealed class AddonOptionsTests
 
             await File.WriteAllTextAsync(file, "sites:\n  - id: Home\n    name: Home\n    tariff: { type: static, bands: [ { name: All, price: 0.5 } ] }\n");
             Assert.Equal(["sites[0].id (line 2): 'Home' is not a valid site id; use lower-case letters, digits and '_' (it appears in MQTT topics and entity ids)"], Problems(await LoadAsync(json, FakeSupervisor.WithoutMqtt())));
-            Assert.Equal(["config_file: '/config/missing.yaml' was not found; config_file names a file in the add-on's config folder (/addon_configs/<repository>_mqttbridge)"],
+            Assert.Equal(["config_file: '/config/missing.yaml' was not found; config_file names a file in the add-on's config folder: /addon_configs/<id>_mqttbridge in the Samba or File editor add-on, where <id> is what precedes _mqttbridge in the add-on page's address"],
                 Problems(await LoadAsync(DefaultOptionsJson().Replace("{", "{\"config_file\":\"missing.yaml\",", StringComparison.Ordinal), FakeSupervisor.WithoutMqtt())));
         }
         finally

@@ -12,6 +12,14 @@ internal static class AddonTestKit
 
     public static YamlMappingNode AddonConfig() => AddonOptionsJson.Manifest();
 
+    /// <summary>A YAML file's top-level mapping (repository.yaml, config.yaml).</summary>
+    public static YamlMappingNode Yaml(string path)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(path)));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
     /// <summary>The add-on's default options as the Supervisor writes them to /data/options.json.</summary>
     public static string DefaultOptionsJson() => AddonOptionsJson.Defaults().ToJsonString();
 

@@ -32,6 +32,8 @@ internal sealed class DiginTariffModule : ISourceModule
         ["tariff_base_url"] = "base_url",
     });
 
+    public IReadOnlyList<Cli.ISourceCommand> Commands { get; } = [new DiginTariffsCommand()];
+
     public SourceRunner Create(SourceOptions options, SiteContext site, SourceContext context)
     {
         var digin = (DiginTariffOptions)options;
