@@ -213,6 +213,9 @@ internal sealed record CapacityOptions
 
     public decimal MinimumKw { get; init; }
 
+    /// <summary><c>at_threshold: step_below</c>: a value exactly on a threshold is billed at the step below ("0–2 kW" includes 2).</summary>
+    public bool ThresholdInLowerStep { get; init; }
+
     public IReadOnlyList<CapacityStepOptions> Steps { get; init; } = [];
 }
 

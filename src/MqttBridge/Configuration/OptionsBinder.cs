@@ -20,6 +20,7 @@ internal static partial class OptionsBinder
     public static readonly string[] Levels = ["very_cheap", "cheap", "normal", "expensive", "very_expensive"];
     public static readonly string[] Holidays = ["NO", "DK", "SE", "BE", "none"];
     public static readonly string[] CapacityBases = ["three_daily_max_hours", "monthly_peak_quarter_hour", "monthly_max_hour"];
+    public static readonly string[] ThresholdSides = ["step_above", "step_below"];
 
     /// <summary><c>bridge</c> is taken by <c>&lt;base&gt;/bridge/info</c>.</summary>
     public const string ReservedSiteId = "bridge";
@@ -32,7 +33,7 @@ internal static partial class OptionsBinder
     private static readonly string[] StaticKeys = ["type", "base_url", "currency", "vat", "resolution", "holidays", "taxes", "bands", "capacity"];
     private static readonly string[] TaxKeys = ["name", "per_kwh", "months"];
     private static readonly string[] BandKeys = ["name", "price", "hours", "days", "months", "level"];
-    private static readonly string[] CapacityKeys = ["basis", "prices_include_vat", "minimum_kw", "steps"];
+    private static readonly string[] CapacityKeys = ["basis", "prices_include_vat", "minimum_kw", "at_threshold", "steps"];
     private static readonly string[] StepKeys = ["from_kw", "to_kw", "monthly_price", "per_kw_monthly"];
     private static readonly string[] ElviaMeterKeys = ["type", "base_url", "token", "metering_point_id", "include_production"];
 
@@ -527,8 +528,11 @@ internal static partial class OptionsBinder
             s.Report("minimum_kw", $"{minimum} is negative; use 0 or more");
         }
 
-        return new CapacityOptions { Basis = basis, PricesIncludeVat = includesVat, MinimumKw = minimum, Steps = ReadSteps(s) };
+        return new CapacityOptions { Basis = basis, PricesIncludeVat = includesVat, MinimumKw = minimum, ThresholdInLowerStep = ThresholdInLowerStep(s), Steps = ReadSteps(s) };
     }
+
+    /// <summary><c>capacity.at_threshold</c>: step_above (default: "from 2 kW") or step_below ("up to and including 2 kW").</summary>
+    private static bool ThresholdInLowerStep(ConfigSection s) => OneOf(s, "at_threshold", ThresholdSides, "threshold side") == "step_below";
 
     private static List<CapacityStepOptions> ReadSteps(ConfigSection s)
     {

@@ -37,6 +37,7 @@ internal sealed partial class DiginService : IDisposable
     private readonly Dictionary<string, string> _chunkOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset?> _lastUpdated = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _irregularLadders = new(StringComparer.Ordinal);
     private bool _warnedLatin1;
 
     public DiginService(Uri apiRoot, string apiKey, string company, ApiClient client, ResponseCache? cache, TimeProvider time, ILogger logger, TimeZoneInfo? companyZone = null)
@@ -300,6 +301,26 @@ internal sealed partial class DiginService : IDisposable
 
             _lastUpdated[tariff.TariffKey] = tariff.LastUpdated;
         }
+
+        foreach (var site in data.Values)
+        {
+            WarnIrregularLadder(site);
+        }
+    }
+
+    /// <summary>A ladder written "0–2, 2.01–4" has gaps: said once per tariff, with the rule that reads it.</summary>
+    private void WarnIrregularLadder(DiginSiteTariff site)
+    {
+        if (site.Fixed?.AsLadder() is not { } ladder || ladder.Irregularities() is not { Count: > 0 } irregular)
+        {
+            return;
+        }
+
+        var key = site.Tariff.TariffKey + " " + ladder.Describe();
+        if (_irregularLadders.Add(key))
+        {
+            LogIrregularLadder(_client.Policy.Name, site.Tariff.Company ?? Company, site.Tariff.TariffKey, ladder.Describe(), string.Join(", ", irregular));
+        }
     }
 
     private T Parse<T>(ApiResponse response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
@@ -414,6 +435,9 @@ internal sealed partial class DiginService : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: prices of tariff {Tariff} changed (lastUpdated {LastUpdated})")]
     private partial void LogChanged(string api, string tariff, string lastUpdated);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Api}: {Company}'s tariff {Tariff} has capacity steps that do not meet ({Steps} kW: {Irregular}); a value between two steps counts in the lower step up to its upper bound, above that in the next step")]
+    private partial void LogIrregularLadder(string api, string company, string tariff, string steps, string irregular);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Api} answers in ISO-8859-1, not UTF-8 as the standard requires; reading it as Latin-1")]
     private partial void LogLatin1(string api);
