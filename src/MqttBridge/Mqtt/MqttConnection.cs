@@ -54,6 +54,8 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
     private readonly string _homeAssistantStatusTopic;
     private readonly RetainedStore _store;
     private readonly ResiliencePipeline _connectPipeline;
+    private readonly string _clientId;
+    private readonly TakeoverWatch _takeovers = new();
 
     // Capacity one: a wake-up pending is all the sender needs to know; more writes add nothing.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -89,6 +91,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         _statusTopic = options.BaseTopic.TrimEnd('/') + "/status";
         _homeAssistantStatusTopic = options.DiscoveryPrefix.TrimEnd('/') + "/status";
         _store = new RetainedStore(options.DiscoveryPrefix);
+        _clientId = options.ClientId ?? ClientIdentity.New();
 
         _connectPipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
@@ -142,6 +145,13 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         }
 
         _store.Set(topic, payload);
+        _wake.Writer.TryWrite(true);
+    }
+
+    public void PublishOnce(string topic, string payload)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        _store.SetOnce(topic, payload);
         _wake.Writer.TryWrite(true);
     }
 
@@ -227,6 +237,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         var first = true;
         while (!stoppingToken.IsCancellationRequested)
         {
+            long? connectedAt = null;
             try
             {
                 if (!first)
@@ -239,8 +250,10 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
                 first = false;
                 var lost = await _connectPipeline.ExecuteAsync(
                     static (self, ct) => self.ConnectOnceAsync(ct), this, stoppingToken);
+                connectedAt = _time.GetTimestamp();
                 var reason = await RunConnectedAsync(lost, stoppingToken);
                 _logger.LogWarning("Lost connection to MQTT broker {Broker} ({Reason}); reconnecting", BrokerEndpoint, reason);
+                NoteConnectionEnded(connectedAt);
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
@@ -250,6 +263,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             catch (Exception ex) when (IsExpectedFault(ex))
             {
                 _logger.LogWarning("Lost connection to MQTT broker {Broker} ({Reason}); reconnecting", BrokerEndpoint, Describe(ex));
+                NoteConnectionEnded(connectedAt);
             }
             catch (Exception ex)
             {
@@ -261,6 +275,19 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             {
                 Interlocked.Exchange(ref _client, null)?.Dispose();
             }
+        }
+    }
+
+    /// <summary>A connection that keeps ending within seconds is being taken over: one line naming the client id.</summary>
+    private void NoteConnectionEnded(long? connectedAt)
+    {
+        if (connectedAt is { } since && _takeovers.Ended(_time.GetElapsedTime(since)))
+        {
+            _logger.LogError(
+                "MQTT broker {Broker} closed the connection within seconds of connecting {Count} times in a row: another client is probably connecting with the same client id '{ClientId}', and the broker drops one for the other. Give each bridge its own mqtt.client_id (or leave mqtt.client_id out: each installation then has its own)",
+                BrokerEndpoint,
+                _takeovers.ShortCount,
+                _clientId);
         }
     }
 
@@ -535,7 +562,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
-            .WithClientId(_options.ClientId)
+            .WithClientId(_clientId)
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession()
             .WithKeepAlivePeriod(KeepAlive)

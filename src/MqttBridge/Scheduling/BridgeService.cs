@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using MqttBridge.Mqtt;
 using MqttBridge.Sensors;
 using MqttBridge.Sources;
+using MqttBridge.Storage;
 
 namespace MqttBridge.Scheduling;
 
@@ -17,7 +18,8 @@ internal sealed partial class BridgeService(
     Topics topics,
     TimeProvider time,
     ILogger<BridgeService> logger,
-    string version) : BackgroundService
+    string version,
+    DiscoveryRecord? discoveryRecord = null) : BackgroundService
 {
     /// <summary>Re-check at least this often, so a wall clock set late at boot (a Pi without RTC) is caught up.</summary>
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(5);
@@ -26,6 +28,9 @@ internal sealed partial class BridgeService(
 
     private readonly Dictionary<string, string> _published = new(StringComparer.Ordinal);
 
+    // Discovery topic -> the payload last published there, across restarts: what a site had before.
+    private readonly Dictionary<string, string> _discovery = discoveryRecord?.Load() ?? [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         foreach (var site in sites)
@@ -33,6 +38,7 @@ internal sealed partial class BridgeService(
             LogSite(site.Site.Id, site.Site.Tariff?.Type ?? "-", site.Site.Meter?.Type ?? "-", site.Zone.Id);
         }
 
+        ClearRecordedStaleDiscovery();
         var cleanup = ClearStaleDiscoveryAsync(stoppingToken);
         try
         {
@@ -104,13 +110,54 @@ internal sealed partial class BridgeService(
     {
         foreach (var site in sites)
         {
+            var discovery = topics.Discovery(site.Site.Id);
             foreach (var (topic, payload) in SiteSensors.Render(site.View, now, topics, version))
             {
-                PublishIfChanged(topic, payload);
+                if (topic == discovery)
+                {
+                    PublishDiscovery(topic, payload);
+                }
+                else
+                {
+                    PublishIfChanged(topic, payload);
+                }
             }
         }
 
         PublishIfChanged(topics.BridgeInfo, BridgeInfo.Render(sites.Select(s => s.View), version));
+    }
+
+    /// <summary>
+    /// A site's discovery. Components it no longer has (a source removed, <c>include_production</c> turned off, a price
+    /// the API stopped sending) are sent once in Home Assistant's removal form, then the payload without them, then their
+    /// retained state and attributes are cleared: nothing is left that Home Assistant or a flow would still read.
+    /// </summary>
+    private void PublishDiscovery(string topic, string payload)
+    {
+        if (_published.TryGetValue(topic, out var last) && last == payload)
+        {
+            return;
+        }
+
+        IReadOnlyList<string> clear = [];
+        if (_discovery.TryGetValue(topic, out var previous) && previous != payload && StaleDiscovery.Retract(previous, payload, topics) is { } retraction)
+        {
+            LogRetracting(topic, string.Join(", ", retraction.Removed));
+            publisher.PublishOnce(topic, retraction.RemovalPayload);
+            clear = retraction.TopicsToClear;
+        }
+
+        PublishIfChanged(topic, payload);
+        foreach (var stale in clear)
+        {
+            PublishIfChanged(stale, string.Empty);
+        }
+
+        if (previous != payload)
+        {
+            _discovery[topic] = payload;
+            discoveryRecord?.Save(_discovery);
+        }
     }
 
     private void PublishIfChanged(string topic, string payload)
@@ -157,6 +204,24 @@ internal sealed partial class BridgeService(
         }
     }
 
+    /// <summary>Sites the record in data_dir knows and the configuration no longer has: cleared at once, broker or not.</summary>
+    private void ClearRecordedStaleDiscovery()
+    {
+        var ids = sites.Select(s => s.Site.Id).ToHashSet(StringComparer.Ordinal);
+        var stale = StaleDiscovery.TopicsToClear(_discovery, ids, topics);
+        foreach (var topic in stale)
+        {
+            LogClearing(topic);
+            PublishIfChanged(topic, string.Empty);
+            _discovery.Remove(topic);
+        }
+
+        if (stale.Count > 0)
+        {
+            discoveryRecord?.Save(_discovery);
+        }
+    }
+
     private async Task ClearStaleDiscoveryAsync(CancellationToken ct)
     {
         try
@@ -182,6 +247,9 @@ internal sealed partial class BridgeService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Site {Site}: {Role} source {Type} failed: {Reason}; keeping the last good data, next attempt at {Next}")]
     private partial void LogSourceFailed(string site, string role, string type, string reason, string next);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retracting {Components} from {Topic}: the site no longer publishes them")]
+    private partial void LogRetracting(string topic, string components);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Clearing {Topic}: its site is no longer configured")]
     private partial void LogClearing(string topic);

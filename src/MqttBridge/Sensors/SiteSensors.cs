@@ -146,7 +146,7 @@ internal static class SiteSensors
         var components = new Dictionary<string, DiscoveryComponent>();
         foreach (var sensor in sensors)
         {
-            var objectId = $"{Topics.DeviceId(site.Id)}_{sensor.Key}";
+            var objectId = $"{topics.DeviceId(site.Id)}_{sensor.Key}";
             components[sensor.Key] = new DiscoveryComponent(
                 sensor.Platform, sensor.Name, objectId, $"{sensor.Platform}.{objectId}", topics.State(site.Id, sensor.Key))
             {
@@ -162,7 +162,7 @@ internal static class SiteSensors
         }
 
         var document = new DiscoveryDocument(
-            new DiscoveryDevice([Topics.DeviceId(site.Id)], site.Name, Manufacturer, Model(view), version),
+            new DiscoveryDevice([topics.DeviceId(site.Id)], site.Name, Manufacturer, Model(view), version),
             new DiscoveryOrigin(Manufacturer, version),
             topics.Status,
             components);

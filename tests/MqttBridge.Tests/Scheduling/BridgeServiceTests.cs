@@ -162,8 +162,16 @@ public sealed class BridgeServiceTests
     public async Task Clears_discovery_of_sites_that_no_longer_exist()
     {
         var time = new FakeTimeProvider(Local(2026, 11, 23, 12));
-        var old = """{"origin":{"name":"MqttBridge"},"components":{"grid_price":{"platform":"sensor","state_topic":"mqttbridge/cabin/grid_price"}}}""";
-        var publisher = new RecordingPublisher { PreExisting = new Dictionary<string, string> { ["homeassistant/device/mqttbridge_cabin/config"] = old } };
+        var old = """{"origin":{"name":"MqttBridge"},"availability_topic":"mqttbridge/status","components":{"grid_price":{"platform":"sensor","state_topic":"mqttbridge/cabin/grid_price"}}}""";
+        var otherBridge = """{"origin":{"name":"MqttBridge"},"availability_topic":"bridge_b/status","components":{"grid_price":{"platform":"sensor","state_topic":"bridge_b/cabin/grid_price"}}}""";
+        var publisher = new RecordingPublisher
+        {
+            PreExisting = new Dictionary<string, string>
+            {
+                ["homeassistant/device/mqttbridge_cabin/config"] = old,
+                ["homeassistant/device/mqttbridge_bridge_b_cabin/config"] = otherBridge,
+            },
+        };
         var (service, _) = Start(time, new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight)), publisher);
         await service.StartAsync(CancellationToken.None);
         try
@@ -177,6 +185,7 @@ public sealed class BridgeServiceTests
             Assert.Contains(publisher.Log, m => m.Key == "homeassistant/device/mqttbridge_cabin/config" && m.Value.Length == 0);
             Assert.Contains(publisher.Log, m => m.Key == "mqttbridge/cabin/grid_price" && m.Value.Length == 0);
             Assert.NotNull(publisher.Get("homeassistant/device/mqttbridge_home/config"));
+            Assert.DoesNotContain(publisher.Log, m => m.Key.Contains("bridge_b", StringComparison.Ordinal));
         }
         finally
         {
