@@ -167,6 +167,9 @@ internal sealed record StaticTariffOptions
     /// <summary><c>holidays</c>: NO, DK, SE, BE or none; which days count as <c>holiday</c> in a band's <c>days</c>.</summary>
     public string Holidays { get; init; } = "none";
 
+    /// <summary><c>extra_holidays</c>: "MM-DD" (every year) or "YYYY-MM-DD" (once), counted as <c>holiday</c> on top of <see cref="Holidays"/>.</summary>
+    public IReadOnlyList<string> ExtraHolidays { get; init; } = [];
+
     public IReadOnlyList<TaxOptions> Taxes { get; init; } = [];
 
     public IReadOnlyList<BandOptions> Bands { get; init; } = [];

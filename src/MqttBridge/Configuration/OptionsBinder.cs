@@ -30,7 +30,7 @@ internal static partial class OptionsBinder
     private static readonly string[] TlsKeys = ["enabled", "ca_file", "client_cert_file", "client_key_file", "insecure"];
     private static readonly string[] BrokerKeys = ["bind", "port", "username", "password"];
     private static readonly string[] SiteKeys = ["id", "name", "time_zone", "tariff", "meter"];
-    private static readonly string[] StaticKeys = ["type", "base_url", "currency", "vat", "resolution", "holidays", "taxes", "bands", "capacity"];
+    private static readonly string[] StaticKeys = ["type", "base_url", "currency", "vat", "resolution", "holidays", "extra_holidays", "taxes", "bands", "capacity"];
     private static readonly string[] TaxKeys = ["name", "per_kwh", "months"];
     private static readonly string[] BandKeys = ["name", "price", "hours", "days", "months", "level"];
     private static readonly string[] CapacityKeys = ["basis", "prices_include_vat", "minimum_kw", "at_threshold", "steps"];
@@ -386,10 +386,35 @@ internal static partial class OptionsBinder
             Vat = vat,
             Resolution = resolution,
             Holidays = holidays,
+            ExtraHolidays = ReadExtraHolidays(s),
             Taxes = ReadTaxes(s),
             Bands = ReadBands(s),
             Capacity = s.Section("capacity") is { } c ? ReadCapacity(c) : null,
         };
+    }
+
+    /// <summary><c>extra_holidays</c>: the company's own low-price days, "MM-DD" every year or "YYYY-MM-DD" once.</summary>
+    private static List<string> ReadExtraHolidays(ConfigSection s)
+    {
+        var days = new List<string>();
+        foreach (var (path, node) in s.Items("extra_holidays", allowSingle: true))
+        {
+            if (s.Scalar(path, node, "extra_holidays")?.Value is not { } text)
+            {
+                continue;
+            }
+
+            if (Domain.ExtraHoliday.TryParse(text, out _, out var error))
+            {
+                days.Add(text.Trim());
+            }
+            else
+            {
+                s.Report(path, node, error);
+            }
+        }
+
+        return days;
     }
 
     private static List<TaxOptions> ReadTaxes(ConfigSection s)

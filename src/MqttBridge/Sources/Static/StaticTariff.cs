@@ -15,6 +15,7 @@ internal sealed class StaticTariff
     private readonly Tax[] _taxes;
     private readonly decimal _vatFactor;
     private readonly HolidayCalendar _holidays;
+    private readonly ExtraHoliday[] _extraHolidays;
 
     /// <exception cref="ArgumentException">The options hold a rule this tariff cannot read (bad hours, day or month).</exception>
     public StaticTariff(StaticTariffOptions options, TimeZoneInfo zone)
@@ -31,6 +32,7 @@ internal sealed class StaticTariff
         _resolution = TimeSpan.FromMinutes(options.Resolution);
         _vatFactor = 1m + options.Vat;
         _holidays = HolidayCalendar.For(options.Holidays);
+        _extraHolidays = [.. options.ExtraHolidays.Select(text => ExtraHoliday.TryParse(text, out var day, out var error) ? day : throw new ArgumentException($"extra_holidays: {error}.", nameof(options)))];
         _taxes = [.. options.Taxes.Select(t => new Tax(t.PerKwh, MonthSet(t.Months, $"tax '{t.Name}'")))];
         _bands = [.. options.Bands.Select(Band.From)];
         Capacity = options.Capacity is null ? null : LadderFrom(options.Capacity, options.Currency, options.Vat);
@@ -114,7 +116,7 @@ internal sealed class StaticTariff
     {
         var date = DateOnly.FromDateTime(local);
         var minute = (local.Hour * 60) + local.Minute;
-        var holiday = _holidays.IsHoliday(date);
+        var holiday = _holidays.IsHoliday(date) || _extraHolidays.Any(d => d.Matches(date));
         foreach (var band in _bands)
         {
             if (band.Holds(date, minute, holiday))
