@@ -10,6 +10,7 @@ using MqttBridge.Hosting;
 using MqttBridge.Scheduling;
 using MqttBridge.Sensors;
 using MqttBridge.Sources;
+using MqttBridge.Storage;
 
 // Composition root only: parse the command line, dispatch to a command (Cli/), or validate the configuration, wire
 // the layers and run.
@@ -98,11 +99,11 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.Logging.UsePlainLog(Console.Out, time);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(8));
 builder.Services.AddSingleton(time);
-builder.Services.AddSingleton(sp => new MqttConnection(options.Mqtt, options.EmbeddedBroker, time, sp.GetRequiredService<ILogger<MqttConnection>>(), broker));
+builder.Services.AddSingleton(sp => new MqttConnection(options.Mqtt with { ClientId = ClientIdentity.Resolve(options.Mqtt, options.DataDir, log) }, options.EmbeddedBroker, time, sp.GetRequiredService<ILogger<MqttConnection>>(), broker));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
 builder.Services.AddHostedService(sp => new HealthFile(sp.GetRequiredService<MqttConnection>(), options.DataDir, time, sp.GetRequiredService<ILogger<HealthFile>>()));
 builder.Services.AddHostedService(sp => new BridgeService(
-    runtimes, sp.GetRequiredService<MqttConnection>(), topics, time, sp.GetRequiredService<ILogger<BridgeService>>(), version));
+    runtimes, sp.GetRequiredService<MqttConnection>(), topics, time, sp.GetRequiredService<ILogger<BridgeService>>(), version, new DiscoveryRecord(options.DataDir, log)));
 
 using (var host = builder.Build())
 {

@@ -27,7 +27,8 @@ internal sealed record MqttOptions
 
     public string? Password { get; init; }
 
-    public string ClientId { get; init; } = "mqttbridge";
+    /// <summary><c>mqtt.client_id</c>; null means this installation's own id, kept in data_dir (see <c>ClientIdentity</c>).</summary>
+    public string? ClientId { get; init; }
 
     public string BaseTopic { get; init; } = "mqttbridge";
 

@@ -49,7 +49,7 @@ internal static partial class OptionsBinder
             Port = s.Int("port", 1883, 1, 65535),
             Username = s.Text("username"),
             Password = s.Text("password"),
-            ClientId = s.NonEmptyText("client_id", "mqttbridge"),
+            ClientId = s.NonEmptyText("client_id", string.Empty).Trim() is { Length: > 0 } clientId ? clientId : null,
             BaseTopic = Topic(s, "base_topic", "mqttbridge"),
             DiscoveryPrefix = Topic(s, "discovery_prefix", "homeassistant"),
             Tls = s.Section("tls") is { } tls ? ReadTls(tls) : new TlsOptions(),

@@ -12,6 +12,30 @@ internal sealed class ConsumptionSeries
 
     public IReadOnlyList<MeterReading> Readings => _readings;
 
+    /// <summary>
+    /// This series with <paramref name="newer"/> laid over it: a newer reading replaces every known one it overlaps (a
+    /// verified value over an unverified one, a correction over the first figure); a known reading the newer answer
+    /// does not hold stays. So a thinner answer never erases a known past reading.
+    /// </summary>
+    public ConsumptionSeries Merge(ConsumptionSeries newer)
+    {
+        if (newer._readings.Length == 0)
+        {
+            return this;
+        }
+
+        var kept = _readings.Where(r => !newer._readings.Any(n => n.Start < r.End && r.Start < n.End));
+        return new ConsumptionSeries(kept.Concat(newer._readings));
+    }
+
+    /// <summary>Only the readings that end after <paramref name="instant"/>, so a long-running bridge does not grow.</summary>
+    public ConsumptionSeries Since(DateTimeOffset instant) =>
+        _readings.Length == 0 || _readings[0].End > instant ? this : new ConsumptionSeries(_readings.Where(r => r.End > instant));
+
+    /// <summary>The starts of known readings inside [from, to) that <paramref name="newer"/> has no reading for.</summary>
+    public IReadOnlyList<DateTimeOffset> MissingFrom(ConsumptionSeries newer, DateTimeOffset from, DateTimeOffset to) =>
+        [.. _readings.Where(r => r.Start >= from && r.End <= to && !newer._readings.Any(n => n.Start < r.End && r.Start < n.End)).Select(r => r.Start)];
+
     /// <summary>The sum over a local day, or null unless readings cover the whole day (23, 24 or 25 hours).</summary>
     public DaySum? SumOf(LocalDay day)
     {

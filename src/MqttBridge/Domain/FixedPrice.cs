@@ -48,7 +48,7 @@ internal sealed record FixedPriceStep(decimal? ValueMin, decimal? ValueMax, stri
         };
     }
 
-    private static string Num(decimal value) => (value / 1.0000000000000000000000000000m).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Num(decimal value) => CapacityLadder.Kw(value);
 }
 
 /// <summary>A power price (effektledd): per kW and month, active and optionally reactive, by power step.</summary>

@@ -142,15 +142,24 @@ internal sealed class PriceCurve
         return null;
     }
 
-    /// <summary>A new curve with the slots of <paramref name="newer"/> replacing this one's where they overlap.</summary>
-    public PriceCurve MergeWith(PriceCurve newer)
+    /// <summary>
+    /// This curve with <paramref name="newer"/> laid over it: a slot of the newer answer replaces every known slot it
+    /// overlaps; a known slot the newer answer does not cover stays. So a thin answer never erases a known price.
+    /// The currency is the newer one's (unless it has no slots).
+    /// </summary>
+    public PriceCurve Merge(PriceCurve newer)
     {
         if (newer.IsEmpty)
         {
             return this;
         }
 
-        var kept = _slots.Where(s => !newer.Slots.Any(n => n.Start < s.End && s.Start < n.End));
+        if (IsEmpty)
+        {
+            return newer;
+        }
+
+        var kept = _slots.Where(s => newer.Between(s.Start, s.End).FirstOrDefault() is null);
         return new PriceCurve(newer.Currency, kept.Concat(newer.Slots));
     }
 

@@ -27,7 +27,7 @@ internal static class BrokerClientOptions
         ArgumentNullException.ThrowIfNull(embedded);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
-            .WithClientId(options.ClientId)
+            .WithClientId(options.ClientId ?? ClientIdentity.New())
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession()
             .WithKeepAlivePeriod(KeepAlive)

@@ -10,6 +10,13 @@ internal interface IRetainedPublisher
     void Publish(string topic, string payload);
 
     /// <summary>
+    /// Sends <paramref name="payload"/> to the topic once, before any later <see cref="Publish"/> of it, which then
+    /// replaces it (a value that must reach subscribers although a newer one follows at once: Home Assistant's
+    /// removal form of a discovery component). Not sent again after a reconnect.
+    /// </summary>
+    void PublishOnce(string topic, string payload);
+
+    /// <summary>
     /// Reads the retained messages under <paramref name="topicFilter"/> (waiting up to <paramref name="window"/>
     /// for them to arrive), for clearing stale discovery at start. Waits for the first connection.
     /// </summary>

@@ -47,6 +47,8 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
     private readonly string _homeAssistantStatusTopic;
     private readonly RetainedStore _store;
     private readonly ReconnectSchedule _schedule;
+    private readonly string _clientId;
+    private readonly TakeoverWatch _takeovers = new();
 
     // Capacity one: a wake-up pending is all the sender needs to know; more writes add nothing.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -73,7 +75,8 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         ArgumentNullException.ThrowIfNull(embedded);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        _options = options;
+        // A connection built without a resolved id (tests) still never shares the fixed 'mqttbridge' id.
+        _options = options.ClientId is null ? options with { ClientId = ClientIdentity.New() } : options;
         _embedded = embedded;
         _broker = broker;
         _time = time;
@@ -82,6 +85,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         _statusTopic = options.BaseTopic.TrimEnd('/') + "/status";
         _homeAssistantStatusTopic = options.DiscoveryPrefix.TrimEnd('/') + "/status";
         _store = new RetainedStore(options.DiscoveryPrefix);
+        _clientId = _options.ClientId!;
 
         _schedule = new ReconnectSchedule(NextRandom);
     }
@@ -114,6 +118,13 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         }
 
         _store.Set(topic, payload);
+        _wake.Writer.TryWrite(true);
+    }
+
+    public void PublishOnce(string topic, string payload)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        _store.SetOnce(topic, payload);
         _wake.Writer.TryWrite(true);
     }
 
@@ -201,6 +212,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         DateTimeOffset? next = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            long? connectedAt = null;
             try
             {
                 if (next is { } due && due - _time.GetUtcNow() is { Ticks: > 0 } wait)
@@ -212,6 +224,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
                 try
                 {
                     lost = await ConnectOnceAsync(stoppingToken);
+                    connectedAt = _time.GetTimestamp();
                 }
                 catch (Exception ex) when (IsExpectedFault(ex) && !stoppingToken.IsCancellationRequested)
                 {
@@ -222,6 +235,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
 
                 _schedule.Reset();
                 var reason = await RunConnectedAsync(lost, stoppingToken);
+                NoteConnectionEnded(connectedAt);
                 next = ScheduleNext(out var afterLoss);
                 _logger.LogWarning("Lost connection to MQTT broker {Broker} ({Reason}); next attempt in {Delay} s", BrokerEndpoint, reason, Seconds(afterLoss));
             }
@@ -234,6 +248,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             {
                 next = ScheduleNext(out var delay);
                 _logger.LogWarning("Lost connection to MQTT broker {Broker} ({Reason}); next attempt in {Delay} s", BrokerEndpoint, BrokerFault.Reason(ex), Seconds(delay));
+                NoteConnectionEnded(connectedAt);
             }
             catch (Exception ex)
             {
@@ -265,7 +280,20 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             var (username, password) = BrokerClientOptions.Credentials(_options, _embedded);
             var sentLogin = !string.IsNullOrEmpty(username) || !string.IsNullOrEmpty(password);
             var ownLogin = sentLogin && _options.UsesEmbeddedBroker && string.IsNullOrEmpty(_options.Username) && string.IsNullOrEmpty(_options.Password);
-            return new BrokerFault.Target(BrokerEndpoint, _options.UsesEmbeddedBroker, sentLogin, ownLogin, _options.ClientId);
+            return new BrokerFault.Target(BrokerEndpoint, _options.UsesEmbeddedBroker, sentLogin, ownLogin, _clientId);
+        }
+    }
+
+    /// <summary>A connection that keeps ending within seconds is being taken over: one line naming the client id.</summary>
+    private void NoteConnectionEnded(long? connectedAt)
+    {
+        if (connectedAt is { } since && _takeovers.Ended(_time.GetElapsedTime(since)))
+        {
+            _logger.LogError(
+                "MQTT broker {Broker} closed the connection within seconds of connecting {Count} times in a row: another client is probably connecting with the same client id '{ClientId}', and the broker drops one for the other. Give each bridge its own mqtt.client_id (or leave mqtt.client_id out: each installation then has its own)",
+                BrokerEndpoint,
+                _takeovers.ShortCount,
+                _clientId);
         }
     }
 

@@ -11,6 +11,9 @@ internal sealed class RetainedStore
     private readonly string _discoveryPrefix;
     private readonly Dictionary<string, string> _latest = new(StringComparer.Ordinal);
 
+    // topic -> payloads to send once, in order, before its latest value.
+    private readonly Dictionary<string, Queue<string>> _once = new(StringComparer.Ordinal);
+
     // topic -> order in which it became dirty; a topic set again keeps its place.
     private readonly Dictionary<string, long> _dirty = new(StringComparer.Ordinal);
     private long _sequence;
@@ -55,6 +58,23 @@ internal sealed class RetainedStore
         }
     }
 
+    /// <summary>Records <paramref name="payload"/> to send once before the topic's latest value (see <c>IRetainedPublisher.PublishOnce</c>).</summary>
+    public void SetOnce(string topic, string payload)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(payload);
+        lock (_gate)
+        {
+            if (!_once.TryGetValue(topic, out var queue))
+            {
+                _once[topic] = queue = new Queue<string>();
+            }
+
+            queue.Enqueue(payload);
+            MarkDirtyLocked(topic);
+        }
+    }
+
     /// <summary>Everything known must be sent again: after a reconnect or Home Assistant's birth message.</summary>
     public void MarkAllDirty()
     {
@@ -75,10 +95,11 @@ internal sealed class RetainedStore
     {
         lock (_gate)
         {
+            // A topic with payloads to send once is listed once more per payload: each take sends the next one.
             return _dirty
                 .OrderBy(d => IsDiscovery(d.Key) ? 0 : 1)
                 .ThenBy(d => d.Value)
-                .Select(d => d.Key)
+                .SelectMany(d => Enumerable.Repeat(d.Key, 1 + (_once.TryGetValue(d.Key, out var queue) ? queue.Count : 0)))
                 .ToList();
         }
     }
@@ -88,6 +109,13 @@ internal sealed class RetainedStore
     {
         lock (_gate)
         {
+            if (_dirty.ContainsKey(topic) && _once.TryGetValue(topic, out var queue) && queue.Count > 0)
+            {
+                // Stays dirty: the latest value follows. Dequeued only once sent, so a failed send repeats it.
+                payload = queue.Peek();
+                return true;
+            }
+
             if (_dirty.Remove(topic) && _latest.TryGetValue(topic, out var value))
             {
                 payload = value;
@@ -104,6 +132,17 @@ internal sealed class RetainedStore
     {
         lock (_gate)
         {
+            if (_once.TryGetValue(topic, out var queue) && queue.TryPeek(out var first) && first == payload)
+            {
+                queue.Dequeue();
+                if (queue.Count == 0)
+                {
+                    _once.Remove(topic);
+                }
+
+                return;
+            }
+
             if (payload.Length == 0 && !_dirty.ContainsKey(topic) && _latest.TryGetValue(topic, out var value) && value.Length == 0)
             {
                 _latest.Remove(topic);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using MqttBridge.Mqtt;
 using MqttBridge.Sensors;
 using MqttBridge.Sources;
+using MqttBridge.Storage;
 
 namespace MqttBridge.Scheduling;
 
@@ -18,7 +19,8 @@ internal sealed partial class BridgeService(
     Topics topics,
     TimeProvider time,
     ILogger<BridgeService> logger,
-    string version) : BackgroundService
+    string version,
+    DiscoveryRecord? discoveryRecord = null) : BackgroundService
 {
     /// <summary>Re-check at least this often, so a wall clock set late at boot (a Pi without RTC) is caught up.</summary>
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(5);
@@ -33,6 +35,9 @@ internal sealed partial class BridgeService(
     /// <summary>Released when a refresh ends, so the loop publishes its data at once.</summary>
     private readonly SemaphoreSlim _refreshed = new(0);
 
+    // Discovery topic -> the payload last published there, across restarts: what a site had before.
+    private readonly Dictionary<string, string> _discovery = discoveryRecord?.Load() ?? [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         foreach (var site in sites)
@@ -40,6 +45,7 @@ internal sealed partial class BridgeService(
             LogSite(site.Site.Id, site.Site.Tariff?.Type ?? "-", site.Site.Meter?.Type ?? "-", site.Zone.Id);
         }
 
+        ClearRecordedStaleDiscovery();
         var cleanup = ClearStaleDiscoveryAsync(stoppingToken);
         try
         {
@@ -105,15 +111,61 @@ internal sealed partial class BridgeService(
     {
         foreach (var site in sites)
         {
-            // Until each of its sources has answered once, a site shows only its discovery: states would all be unknown.
-            var messages = SiteSensors.Render(site.View, now, topics, version);
-            foreach (var (topic, payload) in site.Ready ? messages : messages.Take(1))
+            // Until each of its sources has answered once, a site publishes nothing: its states would all be unknown, and its
+            // discovery could lack what only data reveals (a power price), which would retract it for a moment.
+            if (!site.Ready)
             {
-                PublishIfChanged(topic, payload);
+                continue;
+            }
+
+            var discovery = topics.Discovery(site.Site.Id);
+            foreach (var (topic, payload) in SiteSensors.Render(site.View, now, topics, version))
+            {
+                if (topic == discovery)
+                {
+                    PublishDiscovery(topic, payload);
+                }
+                else
+                {
+                    PublishIfChanged(topic, payload);
+                }
             }
         }
 
         PublishIfChanged(topics.BridgeInfo, BridgeInfo.Render(sites.Select(s => s.View), version, now));
+    }
+
+    /// <summary>
+    /// A site's discovery. Components it no longer has (a source removed, <c>include_production</c> turned off, a price
+    /// the API stopped sending) are sent once in Home Assistant's removal form, then the payload without them, then their
+    /// retained state and attributes are cleared: nothing is left that Home Assistant or a flow would still read.
+    /// </summary>
+    private void PublishDiscovery(string topic, string payload)
+    {
+        if (_published.TryGetValue(topic, out var last) && last == payload)
+        {
+            return;
+        }
+
+        IReadOnlyList<string> clear = [];
+        if (_discovery.TryGetValue(topic, out var previous) && previous != payload && StaleDiscovery.Retract(previous, payload, topics) is { } retraction)
+        {
+            LogRetracting(topic, string.Join(", ", retraction.Removed));
+            publisher.PublishOnce(topic, retraction.RemovalPayload);
+            clear = retraction.TopicsToClear;
+        }
+
+        PublishIfChanged(topic, payload);
+        foreach (var stale in clear)
+        {
+            PublishIfChanged(stale, string.Empty);
+        }
+
+        if (previous != payload)
+        {
+            _discovery[topic] = payload;
+            discoveryRecord?.Save(_discovery);
+        }
     }
 
     private void PublishIfChanged(string topic, string payload)
@@ -168,6 +220,24 @@ internal sealed partial class BridgeService(
         }
     }
 
+    /// <summary>Sites the record in data_dir knows and the configuration no longer has: cleared at once, broker or not.</summary>
+    private void ClearRecordedStaleDiscovery()
+    {
+        var ids = sites.Select(s => s.Site.Id).ToHashSet(StringComparer.Ordinal);
+        var stale = StaleDiscovery.TopicsToClear(_discovery, ids, topics);
+        foreach (var topic in stale)
+        {
+            LogClearing(topic);
+            PublishIfChanged(topic, string.Empty);
+            _discovery.Remove(topic);
+        }
+
+        if (stale.Count > 0)
+        {
+            discoveryRecord?.Save(_discovery);
+        }
+    }
+
     private async Task ClearStaleDiscoveryAsync(CancellationToken ct)
     {
         try
@@ -188,6 +258,9 @@ internal sealed partial class BridgeService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site}: tariff {Tariff}, meter {Meter}, time zone {Zone}")]
     private partial void LogSite(string site, string tariff, string meter, string zone);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retracting {Components} from {Topic}: the site no longer publishes them")]
+    private partial void LogRetracting(string topic, string components);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Clearing {Topic}: its site is no longer configured")]
     private partial void LogClearing(string topic);

@@ -169,7 +169,7 @@ internal static class SiteSensors
         var components = new Dictionary<string, DiscoveryComponent>();
         foreach (var sensor in sensors)
         {
-            var objectId = $"{Topics.DeviceId(siteId)}_{sensor.Key}";
+            var objectId = $"{topics.DeviceId(siteId)}_{sensor.Key}";
             components[sensor.Key] = new DiscoveryComponent(
                 sensor.Platform, sensor.Name, objectId, $"{sensor.Platform}.{objectId}", topics.State(siteId, sensor.Key))
             {
@@ -185,7 +185,7 @@ internal static class SiteSensors
         }
 
         var document = new DiscoveryDocument(
-            new DiscoveryDevice([Topics.DeviceId(siteId)], view.Name, Manufacturer, Model(view), version),
+            new DiscoveryDevice([topics.DeviceId(siteId)], view.Name, Manufacturer, Model(view), version),
             new DiscoveryOrigin(Manufacturer, version),
             topics.Status,
             components);

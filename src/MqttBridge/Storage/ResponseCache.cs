@@ -68,4 +68,5 @@ internal sealed partial class ResponseCache(string dataDir, string source, ILogg
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(CachedResponse))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

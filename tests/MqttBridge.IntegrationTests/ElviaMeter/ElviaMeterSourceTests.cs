@@ -296,4 +296,37 @@ public sealed class ElviaMeterSourceTests : IDisposable
     }
 
     private static string Clock(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, Oslo).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("last hours only")]
+    public async Task A_thinner_metervalues_answer_never_erases_known_hours_and_is_a_fault_asked_again_within_minutes(string shape)
+    {
+        var now = At(2026, 11, 23, 9);
+        var time = new FakeTimeProvider(now);
+        using var fake = new FakeElvia(() => time.GetUtcNow());
+        var source = Source(fake, time);
+        var first = await source.FetchAsync(now, CancellationToken.None);
+        var yesterday = LocalDay.Of(now, Oslo).Previous;
+        Assert.Equal(39.6m, first.Consumption.SumOf(yesterday)!.Kwh);
+
+        // Three hours on, Elvia answers 200 for the same window with fewer hours than it gave before.
+        fake.Override = r => r.Path == "/v1/metervalues"
+            ? FakeResponse.Json(MeterValues(shape == "empty" ? [] : Day(yesterday.Date, Ramp).Skip(20)))
+            : null;
+        var later = now.AddHours(3);
+        time.SetUtcNow(later);
+        var fault = await Assert.ThrowsAsync<SourceException>(() => source.FetchAsync(later, CancellationToken.None));
+        Assert.StartsWith("Elvia MeterValue API answered v1/metervalues without ", fault.Message, StringComparison.Ordinal);
+        Assert.Contains("hours already known (2026-11-01 00:00 +01:00 … ", fault.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; keeping the values already known", fault.Message, StringComparison.Ordinal);
+
+        // The next attempt (the scheduler's backoff: a minute) asks again at once; a full answer ends the fault, and
+        // nothing known was lost meanwhile.
+        fake.Override = null;
+        time.SetUtcNow(later.AddMinutes(1));
+        var recovered = await source.FetchAsync(later.AddMinutes(1), CancellationToken.None);
+        Assert.Equal(39.6m, recovered.Consumption.SumOf(yesterday)!.Kwh);
+        Assert.Equal(3, fake.Calls.Count(c => c.Path == "/v1/metervalues"));
+    }
 }

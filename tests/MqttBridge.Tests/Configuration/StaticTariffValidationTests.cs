@@ -187,4 +187,28 @@ public sealed class StaticTariffValidationTests
         Assert.Equal(2.5m, capacity.MinimumKw);
         Assert.Equal(new CapacityStepOptions { FromKw = 0m, ToKw = null, PerKwMonthly = 4.37m }, Assert.Single(capacity.Steps));
     }
+
+    [Fact]
+    public void Capacity_at_threshold_says_which_step_a_value_on_a_threshold_is_billed_at()
+    {
+        const string Ladder = """
+            bands: [ { name: All day, price: 1 } ]
+            capacity:
+              at_threshold: AT
+              steps:
+                - { from_kw: 0, to_kw: 2, monthly_price: 120 }
+                - { from_kw: 2, monthly_price: 200 }
+            """;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
+
+        MqttBridge.Domain.CapacityLadder LadderOf(string side) =>
+            new MqttBridge.Sources.Static.StaticTariff(Parse(StaticTariff(Ladder.Replace("AT", side, StringComparison.Ordinal))).Options!.Sites[0].Tariff.Static()!, zone).Capacity!;
+
+        Assert.Equal(1, LadderOf("step_below").StepNumber(2m));
+        Assert.Equal(2, LadderOf("step_above").StepNumber(2m));
+        Assert.Equal(2, new MqttBridge.Sources.Static.StaticTariff(Parse(StaticTariff(Ladder.Replace("  at_threshold: AT\n", "", StringComparison.Ordinal))).Options!.Sites[0].Tariff.Static()!, zone).Capacity!.StepNumber(2m));
+        Assert.Equal(
+            "sites[0].tariff.capacity.at_threshold (line 8): 'below' is not a known threshold side; use step_above, step_below",
+            SingleProblem(StaticTariff(Ladder.Replace("AT", "below", StringComparison.Ordinal))));
+    }
 }

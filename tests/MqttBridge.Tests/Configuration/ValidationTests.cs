@@ -13,7 +13,7 @@ public sealed class ValidationTests
         Assert.True(result.IsValid);
         var options = result.Options!;
         Assert.Equal(1883, options.Mqtt.Port);
-        Assert.Equal("mqttbridge", options.Mqtt.ClientId);
+        Assert.Null(options.Mqtt.ClientId); // this installation's own, made at start (data_dir/mqtt_client_id)
         Assert.Equal("Europe/Oslo", options.Sites[0].TimeZone);
         Assert.Equal(60, options.Sites[0].Tariff.Static()!.Resolution);
     }

@@ -89,4 +89,43 @@ public sealed class RetainedStoreTests
 
         Assert.Equal(["mqttbridge/home/grid_price", "homeassistant_other/x/config"], store.DirtyInSendOrder());
     }
+
+    [Fact]
+    public void A_payload_published_once_goes_out_before_the_latest_even_when_replaced_at_once_and_survives_a_failed_send()
+    {
+        const string Topic = "homeassistant/device/mqttbridge_home/config";
+        var store = new RetainedStore("homeassistant");
+        store.SetOnce(Topic, "removal");
+        store.Set(Topic, "final");
+
+        var sent = new List<string>();
+        var first = true;
+        foreach (var topic in store.DirtyInSendOrder())
+        {
+            Assert.True(store.TryTake(topic, out var payload));
+            if (first)
+            {
+                // The broker did not take it: it is sent again on the next flush, still before the final payload.
+                first = false;
+                store.SendFailed(topic);
+                break;
+            }
+        }
+
+        foreach (var topic in store.DirtyInSendOrder())
+        {
+            Assert.True(store.TryTake(topic, out var payload));
+            store.Sent(topic, payload);
+            sent.Add(payload);
+        }
+
+        Assert.Equal(["removal", "final"], sent);
+        Assert.False(store.HasDirty);
+
+        // A reconnect replays the latest value only.
+        store.MarkAllDirty();
+        Assert.Equal([Topic], store.DirtyInSendOrder());
+        Assert.True(store.TryTake(Topic, out var replayed));
+        Assert.Equal("final", replayed);
+    }
 }

@@ -176,8 +176,16 @@ public sealed class BridgeServiceTests
     public async Task Clears_discovery_of_sites_that_no_longer_exist()
     {
         var time = new FakeTimeProvider(Local(2026, 11, 23, 12));
-        var old = """{"origin":{"name":"MqttBridge"},"components":{"grid_price":{"platform":"sensor","state_topic":"mqttbridge/cabin/grid_price"}}}""";
-        var publisher = new RecordingPublisher { PreExisting = new Dictionary<string, string> { ["homeassistant/device/mqttbridge_cabin/config"] = old } };
+        var old = """{"origin":{"name":"MqttBridge"},"availability_topic":"mqttbridge/status","components":{"grid_price":{"platform":"sensor","state_topic":"mqttbridge/cabin/grid_price"}}}""";
+        var otherBridge = """{"origin":{"name":"MqttBridge"},"availability_topic":"bridge_b/status","components":{"grid_price":{"platform":"sensor","state_topic":"bridge_b/cabin/grid_price"}}}""";
+        var publisher = new RecordingPublisher
+        {
+            PreExisting = new Dictionary<string, string>
+            {
+                ["homeassistant/device/mqttbridge_cabin/config"] = old,
+                ["homeassistant/device/mqttbridge_bridge_b_cabin/config"] = otherBridge,
+            },
+        };
         var (service, _) = Start(time, new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight)), publisher);
         await service.StartAsync(CancellationToken.None);
         try
@@ -191,6 +199,7 @@ public sealed class BridgeServiceTests
             Assert.Contains(publisher.Log, m => m.Key == "homeassistant/device/mqttbridge_cabin/config" && m.Value.Length == 0);
             Assert.Contains(publisher.Log, m => m.Key == "mqttbridge/cabin/grid_price" && m.Value.Length == 0);
             Assert.NotNull(await publisher.WaitForAsync("homeassistant/device/mqttbridge_home/config", _ => true));
+            Assert.DoesNotContain(publisher.Log, m => m.Key.Contains("bridge_b", StringComparison.Ordinal));
         }
         finally
         {
@@ -209,9 +218,9 @@ public sealed class BridgeServiceTests
         await service.StartAsync(CancellationToken.None);
         try
         {
-            // The fast site publishes at once; the slow one shows its device but no states while its API is still busy.
+            // The fast site publishes at once; the slow one publishes nothing while its API is still busy.
             Assert.Equal("0.314", await publisher.WaitForAsync("mqttbridge/fast/grid_price", _ => true));
-            Assert.NotNull(publisher.Get("homeassistant/device/mqttbridge_slow/config"));
+            Assert.Null(publisher.Get("homeassistant/device/mqttbridge_slow/config"));
             Assert.Null(publisher.Get("mqttbridge/slow/grid_price"));
 
             // 06:00, 30 s into the slow call: the fast site's new price is published on the boundary, not after the call.
@@ -223,6 +232,7 @@ public sealed class BridgeServiceTests
             // When the slow API answers, its site's states follow at once.
             time.Advance(TimeSpan.FromSeconds(30));
             Assert.Equal("9.99", await publisher.WaitForAsync("mqttbridge/slow/grid_price", _ => true));
+            Assert.NotNull(publisher.Get("homeassistant/device/mqttbridge_slow/config"));
             Assert.Equal(1, slow.Answered);
         }
         finally

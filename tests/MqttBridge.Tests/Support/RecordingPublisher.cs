@@ -28,6 +28,9 @@ internal sealed class RecordingPublisher : IRetainedPublisher
         }
     }
 
+    /// <summary>Recorded in order like any publish; the broker would hold it until the next publish of the topic.</summary>
+    public void PublishOnce(string topic, string payload) => Publish(topic, payload);
+
     public Task<IReadOnlyDictionary<string, string>> ReadRetainedAsync(string topicFilter, TimeSpan window, CancellationToken cancellationToken) =>
         Task.FromResult(PreExisting);
 

@@ -38,6 +38,7 @@ internal sealed partial class DiginService : IDisposable
     private readonly Dictionary<string, string> _chunkOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset?> _lastUpdated = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _irregularLadders = new(StringComparer.Ordinal);
     private bool _warnedLatin1;
 
     public DiginService(Uri apiRoot, string apiKey, string company, ApiClient client, ResponseCache? cache, TimeProvider time, ILogger logger, TimeZoneInfo? companyZone = null)
@@ -75,14 +76,18 @@ internal sealed partial class DiginService : IDisposable
         {
             var key = ChunkKey(meteringPointId);
             var entry = await CurrentAsync(key, now, ct);
-            if (entry.Data.TryGetValue(meteringPointId, out var site))
-            {
-                return (site, entry.Due);
-            }
-
-            var why = entry.Data.Count == 0
+            var absent = _entries.TryGetValue(key, out var current) && current.Absent.Contains(meteringPointId);
+            var why = current?.AnsweredEmpty == true
                 ? "answered with no tariff at all (204 or empty gridTariffCollections)"
                 : "left it out of its answer (unknown id, or not served by this company)";
+            if (entry.Data.TryGetValue(meteringPointId, out var site))
+            {
+                // Left out this time but known before: its prices stand, and the answer is a fault for this site.
+                return absent
+                    ? throw new SourceException($"{_client.Policy.Name} has no tariff for metering point {MeteringPoint.Masked(meteringPointId)} in its latest answer: it {why}; keeping the prices already known", entry.Due)
+                    : (site, entry.Due);
+            }
+
             throw new SourceException($"{_client.Policy.Name} has no tariff for metering point {MeteringPoint.Masked(meteringPointId)}: it {why}; check tariff.metering_point_id and base_url", entry.Due);
         }
         finally
@@ -98,8 +103,11 @@ internal sealed partial class DiginService : IDisposable
         try
         {
             var entry = await CurrentAsync("tariffquery " + tariffKey, now, ct);
+            var absent = _entries.TryGetValue("tariffquery " + tariffKey, out var current) && current.Absent.Contains(tariffKey);
             return entry.Data.TryGetValue(tariffKey, out var site)
-                ? (site, entry.Due)
+                ? absent
+                    ? throw new SourceException($"{_client.Policy.Name} has no prices for tariff key '{tariffKey}' in its latest answer (204 or empty answer); keeping the prices already known", entry.Due)
+                    : (site, entry.Due)
                 : throw new SourceException($"{_client.Policy.Name} has no prices for tariff key '{tariffKey}' (204 or empty answer); list the keys with 'mqttbridge tariffs'", entry.Due);
         }
         finally
@@ -162,6 +170,14 @@ internal sealed partial class DiginService : IDisposable
         try
         {
             var fresh = await FetchAsync(key, now, entry, ct);
+            if (fresh.Shortfall is { } missing)
+            {
+                // Answered, but with less than expected: what it did hold is laid over what was known, and it is a fault.
+                var next = entry?.Data is { Count: > 0 } ? "keeping the prices already known" : "check tariff.metering_point_id (or tariff_key) and base_url";
+                entry = fresh with { Failures = entry?.Failures ?? 0 };
+                throw new SourceException($"{_client.Policy.Name} answered without {missing}; {next}");
+            }
+
             _entries[key] = fresh;
             return (fresh.Data!, fresh.Due);
         }
@@ -261,11 +277,109 @@ internal sealed partial class DiginService : IDisposable
                 throw new SourceException($"{_client.Policy.Name}: {ex.Message}", null, ex);
             }
 
-            _cache?.Write(new CachedResponse($"{ApiRoot} {key}", fetchedAt, text));
+            var thin = Shortfall(data, today);
+            if (thin is null)
+            {
+                // Only a complete answer may stand in for the API after a restart.
+                _cache?.Write(new CachedResponse($"{ApiRoot} {key}", fetchedAt, text));
+            }
+
+            Remember(data);
+            return Known(key, previous, data, fetchedAt, today, thin);
         }
 
         Remember(data);
-        return new Entry { Data = data, FetchedAt = fetchedAt, Due = DueAfter(fetchedAt, End(data)) };
+        return Known(key, previous, data, fetchedAt, today, Shortfall(data, today));
+    }
+
+    /// <summary>
+    /// The entry after an answer: laid over what was known, due as <see cref="DueAfter"/> says, or on the fault schedule
+    /// (15, 30, 60 … minutes, at most 2 hours) while it leaves out asked metering points, which fail alone.
+    /// </summary>
+    private Entry Known(string key, Entry? previous, Dictionary<string, DiginSiteTariff> answer, DateTimeOffset fetchedAt, LocalDay today, string? shortfall)
+    {
+        var absent = Absent(key, answer);
+        var data = Merged(previous?.Data, answer, today.Start);
+        var due = DueAfter(fetchedAt, End(data));
+        var rounds = absent.Count == 0 ? 0 : (previous?.AbsentRounds ?? 0) + 1;
+        if (rounds > 0)
+        {
+            due = Min(due, fetchedAt + Faults.After(rounds));
+        }
+
+        return new Entry { Data = data, FetchedAt = fetchedAt, Due = due, Shortfall = shortfall, Absent = absent, AbsentRounds = rounds, AnsweredEmpty = answer.Count == 0 };
+    }
+
+    /// <summary>The metering points (or the tariff key) asked for that the answer left out.</summary>
+    private static HashSet<string> Absent(string key, Dictionary<string, DiginSiteTariff> answer)
+    {
+        var asked = key.StartsWith("tariffquery ", StringComparison.Ordinal) ? [key["tariffquery ".Length..]] : key.Split(' ', 2)[1].Split(',');
+        return asked.Where(id => !answer.ContainsKey(id)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// What the answer's tariffs lack, for a log line and the problem sensor; null when complete. Each must cover today
+    /// whole, and tomorrow either whole or not at all (a company that has not published tomorrow yet is asked again
+    /// later, see <see cref="DueAfter"/>). Metering points it leaves out are <see cref="Absent"/>.
+    /// </summary>
+    private static string? Shortfall(Dictionary<string, DiginSiteTariff> data, LocalDay today)
+    {
+        var missing = new List<string>();
+        foreach (var tariff in data.Values.Select(s => s.Tariff).DistinctBy(t => t.TariffKey))
+        {
+            foreach (var (day, mustHave) in (ReadOnlySpan<(LocalDay, bool)>)[(today, true), (today.Next, false)])
+            {
+                var covered = tariff.Curve.Between(day.Start, day.End).Aggregate(TimeSpan.Zero, (sum, slot) => sum + (Min(slot.End, day.End) - Max(slot.Start, day.Start)));
+                if (covered < day.Length && (mustHave || covered > TimeSpan.Zero))
+                {
+                    var slots = (int)(day.Length / TimeSpan.FromMinutes(tariff.Resolution));
+                    var got = (int)(covered / TimeSpan.FromMinutes(tariff.Resolution));
+                    missing.Add($"the prices of tariff {tariff.TariffKey} for {day.Date:yyyy-MM-dd} ({got} of {slots} slots)");
+                }
+            }
+        }
+
+        return missing.Count == 0 ? null : string.Join("; ", missing);
+    }
+
+    /// <summary>
+    /// The newer answer laid over what was known (<see cref="PriceCurve.Merge"/>), slots before <paramref name="from"/>
+    /// dropped: a metering point the answer left out keeps its tariff, a slot it left out keeps its price. Sites on one
+    /// tariff keep sharing one curve.
+    /// </summary>
+    private static Dictionary<string, DiginSiteTariff> Merged(Dictionary<string, DiginSiteTariff>? known, Dictionary<string, DiginSiteTariff> fresh, DateTimeOffset from)
+    {
+        if (known is null || known.Count == 0)
+        {
+            return fresh;
+        }
+
+        var merged = new Dictionary<string, DiginSiteTariff>(known.Count, StringComparer.Ordinal);
+        var tariffs = new Dictionary<(DiginTariff Old, DiginTariff New), DiginTariff>();
+        foreach (var (id, old) in known)
+        {
+            if (!fresh.TryGetValue(id, out var site))
+            {
+                merged[id] = old;
+                continue;
+            }
+
+            if (!tariffs.TryGetValue((old.Tariff, site.Tariff), out var tariff))
+            {
+                tariff = site.Tariff with { Curve = old.Tariff.Curve.Merge(site.Tariff.Curve).TrimBefore(from) };
+                tariffs[(old.Tariff, site.Tariff)] = tariff;
+            }
+
+            var perHour = site.Fixed is { } f && old.Fixed is { } o ? f with { PerHour = o.PerHour.Merge(f.PerHour).TrimBefore(from) } : site.Fixed ?? old.Fixed;
+            merged[id] = new DiginSiteTariff(tariff, perHour);
+        }
+
+        foreach (var (id, site) in fresh)
+        {
+            merged.TryAdd(id, site);
+        }
+
+        return merged;
     }
 
     private static Dictionary<string, DiginSiteTariff> Map(string key, string text)
@@ -299,6 +413,26 @@ internal sealed partial class DiginService : IDisposable
             }
 
             _lastUpdated[tariff.TariffKey] = tariff.LastUpdated;
+        }
+
+        foreach (var site in data.Values)
+        {
+            WarnIrregularLadder(site);
+        }
+    }
+
+    /// <summary>A ladder written "0–2, 2.01–4" has gaps: said once per tariff, with the rule that reads it.</summary>
+    private void WarnIrregularLadder(DiginSiteTariff site)
+    {
+        if (site.Fixed?.AsLadder() is not { } ladder || ladder.Irregularities() is not { Count: > 0 } irregular)
+        {
+            return;
+        }
+
+        var key = site.Tariff.TariffKey + " " + ladder.Describe();
+        if (_irregularLadders.Add(key))
+        {
+            LogIrregularLadder(_client.Policy.Name, site.Tariff.Company ?? Company, site.Tariff.TariffKey, ladder.Describe(), string.Join(", ", irregular));
         }
     }
 
@@ -391,6 +525,8 @@ internal sealed partial class DiginService : IDisposable
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
     private string Stamp(DateTimeOffset instant) =>
         LocalTime.Iso8601(instant, _zone);
 
@@ -407,6 +543,18 @@ internal sealed partial class DiginService : IDisposable
         public DateTimeOffset FailedUntil { get; init; }
 
         public int Failures { get; init; }
+
+        /// <summary>What the answer lacked (it was merged over the known data all the same); null when complete.</summary>
+        public string? Shortfall { get; init; }
+
+        /// <summary>Asked metering points (or the tariff key) the latest answer left out: a fault of their sites alone.</summary>
+        public HashSet<string> Absent { get; init; } = [];
+
+        /// <summary>Answers in a row that left some out: the retry backs off as for any fault.</summary>
+        public int AbsentRounds { get; init; }
+
+        /// <summary>The latest answer held no tariff at all (204, or an empty list).</summary>
+        public bool AnsweredEmpty { get; init; }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: re-using the answer fetched at {FetchedAt} from data_dir (due again at {Due}); no call needed")]
@@ -414,6 +562,9 @@ internal sealed partial class DiginService : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: prices of tariff {Tariff} changed (lastUpdated {LastUpdated})")]
     private partial void LogChanged(string api, string tariff, string lastUpdated);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Api}: {Company}'s tariff {Tariff} has capacity steps that do not meet ({Steps} kW: {Irregular}); a value between two steps counts in the lower step up to its upper bound, above that in the next step")]
+    private partial void LogIrregularLadder(string api, string company, string tariff, string steps, string irregular);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Api} answers in ISO-8859-1, not UTF-8 as the standard requires; reading it as Latin-1")]
     private partial void LogLatin1(string api);

@@ -38,12 +38,14 @@ internal sealed class DiginTariffModule : ISourceModule
     {
         var digin = (DiginTariffOptions)options;
         var service = Service(digin, context);
-        var descriptor = new SourceReport(
-            SourceRole.Tariff,
-            TypeName,
-            SourceCapabilities.PriceCurve | SourceCapabilities.ApiPriceLevel | SourceCapabilities.FixedPrices | SourceCapabilities.CapacityLadder);
-        return SourceRunner.For(descriptor, new DiginTariffSource(service, digin));
+        return SourceRunner.For(Descriptor, new DiginTariffSource(service, digin));
     }
+
+    /// <summary>What a DIGIN tariff produces: prices with the API's levels, the fixed prices it states, and their ladder.</summary>
+    internal static SourceReport Descriptor { get; } = new(
+        SourceRole.Tariff,
+        TypeName,
+        SourceCapabilities.PriceCurve | SourceCapabilities.ApiPriceLevel | SourceCapabilities.FixedPrices | SourceCapabilities.CapacityLadder);
 
     /// <summary>One DIGIN service per (API root, key): every site's metering point goes into the same request.</summary>
     internal static DiginService Service(DiginTariffOptions options, SourceContext context)

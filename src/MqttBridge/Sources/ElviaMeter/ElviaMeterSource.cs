@@ -120,12 +120,18 @@ internal sealed partial class ElviaMeterSource : IMeterSource
     /// <summary>The request for the meter values of [start of month or yesterday, this hour), offsets from Europe/Oslo.</summary>
     internal string ValuesPath(DateTimeOffset now)
     {
-        var today = LocalDay.Of(now, _zone);
-        var monthStart = LocalDay.StartOf(new DateOnly(today.Date.Year, today.Date.Month, 1), _zone);
-        var start = monthStart < today.Previous.Start ? monthStart : today.Previous.Start;
+        var start = WindowStart(now);
         var hour = LocalTime.HourStart(now, _zone);
         return "v1/metervalues?startTime=" + Query(start) + "&endTime=" + Query(hour) + PointQuery() +
             "&includeProduction=" + (_options.IncludeProduction ? "true" : "false");
+    }
+
+    /// <summary>Where the meter values window starts: the start of this month, or of yesterday on the 1st.</summary>
+    private DateTimeOffset WindowStart(DateTimeOffset now)
+    {
+        var today = LocalDay.Of(now, _zone);
+        var monthStart = LocalDay.StartOf(new DateOnly(today.Date.Year, today.Date.Month, 1), _zone);
+        return monthStart < today.Previous.Start ? monthStart : today.Previous.Start;
     }
 
     internal string MaxHoursPath(DateTimeOffset now) =>
@@ -135,8 +141,20 @@ internal sealed partial class ElviaMeterSource : IMeterSource
     {
         var body = await GetAsync(ValuesPath(now), now, ct);
         var data = ParseValues(body);
-        _cache.Write(new CachedResponse(ValuesKey, now, body));
+        var missing = MissingKnownHours(data, now);
+        if (missing is null)
+        {
+            // Only an answer that holds everything known may stand in for the API after a restart.
+            _cache.Write(new CachedResponse(ValuesKey, now, body));
+        }
+
         ApplyValues(data, now);
+        if (missing is not null)
+        {
+            _valuesDue = now;
+            throw new SourceException($"{ElviaMeterMapper.Api} answered v1/metervalues without {missing}; keeping the values already known");
+        }
+
         var yesterday = LocalDay.Of(now, _zone).Previous;
         var state = data.Consumption.SumOf(yesterday) is { } sum
             ? $"complete, {sum.Intervals} intervals, {(sum.AllVerified ? "all verified" : "not all verified yet")}"
@@ -201,10 +219,35 @@ internal sealed partial class ElviaMeterSource : IMeterSource
         }
     }
 
-    /// <summary>Takes a good answer and decides when the meter values are due again.</summary>
+    /// <summary>
+    /// The hours already known inside the asked window that a (successful) answer leaves out, as "3 hours already known
+    /// (2026-11-22 00:00 … 02:00 +01:00)"; null when it holds all of them. Such an answer is a fault, never the new truth.
+    /// </summary>
+    private string? MissingKnownHours(MeterValuesData data, DateTimeOffset now)
+    {
+        if (_values is null)
+        {
+            return null;
+        }
+
+        var (from, to) = (WindowStart(now), LocalTime.HourStart(now, _zone));
+        List<DateTimeOffset> missing = [.. _values.Consumption.MissingFrom(data.Consumption, from, to), .. _values.Production.MissingFrom(data.Production, from, to)];
+        return missing.Count == 0
+            ? null
+            : $"{missing.Count} hour{(missing.Count == 1 ? string.Empty : "s")} already known ({Stamp(missing.Min())} … {Stamp(missing.Max())})";
+    }
+
+    /// <summary>Lays a good answer over the values known (a thinner one never erases an hour) and decides when they are due again.</summary>
     private void ApplyValues(MeterValuesData data, DateTimeOffset fetchedAt)
     {
-        _values = data;
+        var keepFrom = WindowStart(fetchedAt);
+        _values = _values is null
+            ? data
+            : data with
+            {
+                Consumption = _values.Consumption.Merge(data.Consumption).Since(keepFrom),
+                Production = _values.Production.Merge(data.Production).Since(keepFrom),
+            };
         _valuesFetchedAt = fetchedAt;
         var today = LocalDay.Of(fetchedAt, _zone);
         var morning = LocalDay.LocalToInstant(today.Date.ToDateTime(MorningStart), _zone);
@@ -227,7 +270,8 @@ internal sealed partial class ElviaMeterSource : IMeterSource
 
     private void ApplyMaxHours(IReadOnlyList<MonthMax> months, DateTimeOffset fetchedAt)
     {
-        _months = months;
+        // A month the answer leaves out keeps what was known of it; a month it holds is replaced (the max only grows).
+        _months = [.. months, .. _months.Where(known => !months.Any(m => m.Year == known.Year && m.Month == known.Month))];
         _maxHoursFetchedAt = fetchedAt;
         _maxHoursDue = LocalTime.HourStart(fetchedAt, _zone).AddHours(1) + MaxHoursAfterHour;
     }

@@ -14,6 +14,7 @@ internal sealed class StaticTariff
     private readonly Band[] _bands;
     private readonly PriceComposition _composition;
     private readonly HolidayCalendar _holidays;
+    private readonly ExtraHoliday[] _extraHolidays;
 
     /// <exception cref="ArgumentException">The options hold a rule this tariff cannot read (bad hours, day or month).</exception>
     public StaticTariff(StaticTariffOptions options, TimeZoneInfo zone)
@@ -29,6 +30,7 @@ internal sealed class StaticTariff
         Currency = options.Currency;
         _resolution = TimeSpan.FromMinutes(options.Resolution);
         _holidays = HolidayCalendar.For(options.Holidays);
+        _extraHolidays = [.. options.ExtraHolidays.Select(text => ExtraHoliday.TryParse(text, out var day, out var error) ? day : throw new ArgumentException($"extra_holidays: {error}.", nameof(options)))];
         _composition = new PriceComposition(options.Taxes.Select(t => new Levy(t.Name, t.PerKwh, MonthSet(t.Months, $"tax '{t.Name}'") ?? [])), options.Vat);
         _bands = [.. options.Bands.Select(Band.From)];
         Capacity = options.Capacity is null ? null : LadderFrom(options.Capacity, options.Currency, options.Vat);
@@ -104,7 +106,7 @@ internal sealed class StaticTariff
     {
         var date = DateOnly.FromDateTime(local);
         var minute = (local.Hour * 60) + local.Minute;
-        var holiday = _holidays.IsHoliday(date);
+        var holiday = _holidays.IsHoliday(date) || _extraHolidays.Any(d => d.Matches(date));
         foreach (var band in _bands)
         {
             if (band.Holds(date, minute, holiday))
@@ -129,7 +131,7 @@ internal sealed class StaticTariff
         };
         var factor = capacity.PricesIncludeVat ? 1m : 1m + vat;
         var steps = capacity.Steps.Select(s => new CapacityStep(s.FromKw, s.ToKw, s.MonthlyPrice * factor, s.PerKwMonthly * factor));
-        return new CapacityLadder(currency, basis, steps, capacity.MinimumKw);
+        return new CapacityLadder(currency, basis, steps, capacity.MinimumKw, capacity.ThresholdInLowerStep);
     }
 
     private static HashSet<int>? MonthSet(IReadOnlyList<int> months, string owner)

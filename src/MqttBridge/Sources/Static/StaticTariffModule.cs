@@ -17,11 +17,12 @@ internal sealed partial class StaticTariffModule : ISourceModule
     public static readonly string[] Levels = ["very_cheap", "cheap", "normal", "expensive", "very_expensive"];
     public static readonly string[] Holidays = ["NO", "DK", "SE", "BE", "none"];
     public static readonly string[] CapacityBases = ["three_daily_max_hours", "monthly_peak_quarter_hour", "monthly_max_hour"];
+    public static readonly string[] ThresholdSides = ["step_above", "step_below"];
 
-    private static readonly string[] Keys = ["type", "base_url", "currency", "vat", "resolution", "holidays", "taxes", "bands", "capacity"];
+    private static readonly string[] Keys = ["type", "base_url", "currency", "vat", "resolution", "holidays", "extra_holidays", "taxes", "bands", "capacity"];
     private static readonly string[] TaxKeys = ["name", "per_kwh", "months"];
     private static readonly string[] BandKeys = ["name", "price", "hours", "days", "months", "level"];
-    private static readonly string[] CapacityKeys = ["basis", "prices_include_vat", "minimum_kw", "steps"];
+    private static readonly string[] CapacityKeys = ["basis", "prices_include_vat", "minimum_kw", "at_threshold", "steps"];
     private static readonly string[] StepKeys = ["from_kw", "to_kw", "monthly_price", "per_kw_monthly"];
 
     public string Type => TypeName;
@@ -102,11 +103,39 @@ internal sealed partial class StaticTariffModule : ISourceModule
             Vat = vat,
             Resolution = resolution,
             Holidays = holidays,
+            ExtraHolidays = ReadExtraHolidays(s),
             Taxes = ReadTaxes(s),
             Bands = ReadBands(s),
             Capacity = s.Section("capacity") is { } c ? ReadCapacity(c) : null,
         };
     }
+
+    /// <summary><c>extra_holidays</c>: the company's own low-price days, "MM-DD" every year or "YYYY-MM-DD" once.</summary>
+    private static List<string> ReadExtraHolidays(ConfigSection s)
+    {
+        var days = new List<string>();
+        foreach (var (path, node) in s.Items("extra_holidays", allowSingle: true))
+        {
+            if (s.Scalar(path, node, "extra_holidays")?.Value is not { } text)
+            {
+                continue;
+            }
+
+            if (ExtraHoliday.TryParse(text, out _, out var error))
+            {
+                days.Add(text.Trim());
+            }
+            else
+            {
+                s.Report(path, node, error);
+            }
+        }
+
+        return days;
+    }
+
+    /// <summary><c>capacity.at_threshold</c>: step_above (default: "from 2 kW") or step_below ("up to and including 2 kW").</summary>
+    private static bool ThresholdInLowerStep(ConfigSection s) => s.OneOf("at_threshold", ThresholdSides, "threshold side") == "step_below";
 
     private static List<TaxOptions> ReadTaxes(ConfigSection s)
     {
@@ -221,7 +250,7 @@ internal sealed partial class StaticTariffModule : ISourceModule
             s.Report("minimum_kw", $"{minimum} is negative; use 0 or more");
         }
 
-        return new CapacityOptions { Basis = basis, PricesIncludeVat = includesVat, MinimumKw = minimum, Steps = ReadSteps(s) };
+        return new CapacityOptions { Basis = basis, PricesIncludeVat = includesVat, MinimumKw = minimum, ThresholdInLowerStep = ThresholdInLowerStep(s), Steps = ReadSteps(s) };
     }
 
     private static List<CapacityStepOptions> ReadSteps(ConfigSection s)

@@ -19,6 +19,9 @@ internal sealed record StaticTariffOptions : SourceOptions
     /// <summary><c>holidays</c>: NO, DK, SE, BE or none; which days count as <c>holiday</c> in a band's <c>days</c>.</summary>
     public string Holidays { get; init; } = "none";
 
+    /// <summary><c>extra_holidays</c>: "MM-DD" (every year) or "YYYY-MM-DD" (once), counted as <c>holiday</c> on top of <see cref="Holidays"/>.</summary>
+    public IReadOnlyList<string> ExtraHolidays { get; init; } = [];
+
     public IReadOnlyList<TaxOptions> Taxes { get; init; } = [];
 
     public IReadOnlyList<BandOptions> Bands { get; init; } = [];
@@ -65,6 +68,9 @@ internal sealed record CapacityOptions
     public bool PricesIncludeVat { get; init; }
 
     public decimal MinimumKw { get; init; }
+
+    /// <summary><c>at_threshold: step_below</c>: a value exactly on a threshold is billed at the step below ("0–2 kW" includes 2).</summary>
+    public bool ThresholdInLowerStep { get; init; }
 
     public IReadOnlyList<CapacityStepOptions> Steps { get; init; } = [];
 }
