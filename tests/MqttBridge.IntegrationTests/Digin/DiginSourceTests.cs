@@ -109,6 +109,37 @@ public sealed class DiginSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_restart_after_midnight_with_the_api_down_still_serves_the_prices_on_disk_and_asks_again()
+    {
+        // Fetched on the 23rd for the 23rd and 24th; the bridge restarts at 00:30 on the 24th, when the answer is due.
+        var time = new FakeTimeProvider(Oslo(2026, 11, 23, 10, 15));
+        var down = false;
+        // Down: 503 with an hour's Retry-After, which the client does not wait out in-line.
+        using var server = new FakeApiServer(r => down ? FakeResponse.Plain(503) with { Headers = new Dictionary<string, string> { ["Retry-After"] = "3600" } } : Answer(r));
+        using (var first = Service(server, time))
+        {
+            await Site(first, MpLow).FetchAsync(time.GetUtcNow(), CancellationToken.None);
+        }
+
+        time.SetUtcNow(Oslo(2026, 11, 24, 0, 30));
+        down = true;
+        using var restarted = Service(server, time);
+        var site = Site(restarted, MpLow);
+
+        // No call before the known prices are served: today's prices come from disk, and it is due again at once.
+        var snapshot = await site.FetchAsync(time.GetUtcNow(), CancellationToken.None);
+        Assert.Single(server.Requests);
+        Assert.Equal(Expected(time.GetUtcNow()), snapshot.Curve.At(time.GetUtcNow())!.Price);
+        Assert.Equal(time.GetUtcNow(), snapshot.NextRefresh);
+
+        // The next round asks the API; it is down, which is a fault to report, not a reason to forget the prices.
+        time.Advance(TimeSpan.FromMinutes(1));
+        var fault = await Assert.ThrowsAsync<SourceException>(() => site.FetchAsync(time.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(time.GetUtcNow().AddHours(1), fault.RetryAt);
+    }
+
+    [Fact]
     public async Task Asks_again_at_noon_when_tomorrow_is_missing_but_never_more_than_twice_a_day()
     {
         var time = new FakeTimeProvider(Oslo(2026, 11, 23, 0, 0));

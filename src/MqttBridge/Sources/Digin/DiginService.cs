@@ -197,31 +197,21 @@ internal sealed partial class DiginService : IDisposable
         }
     }
 
+    /// <summary>
+    /// After a restart: the answer on disk serves at once, and counts as fetched when it was, so nothing is asked again
+    /// before it is due; an answer already due still serves while the API is asked again.
+    /// </summary>
     private Entry? FromDisk(string key, DateTimeOffset now)
     {
-        if (_cache?.Read($"{ApiRoot} {key}") is not { } cached)
+        if (_cache?.Restore($"{ApiRoot} {key}", now, cached => Map(key, cached.Body), _logger) is not { } restored)
         {
             return null;
         }
 
-        try
-        {
-            var data = Map(key, cached.Body);
-            var due = DueAfter(cached.FetchedAt, End(data));
-            if (now >= due || cached.FetchedAt > now)
-            {
-                return null;
-            }
-
-            LogCacheHit(_client.Policy.Name, cached.FetchedAt.ToString("O", CultureInfo.InvariantCulture), due.ToString("O", CultureInfo.InvariantCulture));
-            Remember(data);
-            return new Entry { Data = data, Due = due, FetchedAt = cached.FetchedAt };
-        }
-        catch (FormatException)
-        {
-            // A cache written by another version: one call replaces it.
-            return null;
-        }
+        var due = CachedAnswers.DueFrom(DueAfter(restored.FetchedAt, End(restored.Data)), now);
+        LogCacheHit(_client.Policy.Name, restored.FetchedAt.ToString("O", CultureInfo.InvariantCulture), due.ToString("O", CultureInfo.InvariantCulture));
+        Remember(restored.Data);
+        return new Entry { Data = restored.Data, Due = due, FetchedAt = restored.FetchedAt };
     }
 
     private async Task<Entry> FetchAsync(string key, DateTimeOffset now, Entry? previous, CancellationToken ct)
@@ -557,7 +547,7 @@ internal sealed partial class DiginService : IDisposable
         public bool AnsweredEmpty { get; init; }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: re-using the answer fetched at {FetchedAt} from data_dir (due again at {Due}); no call needed")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: serving the answer fetched at {FetchedAt} from data_dir; the API is asked again at {Due}")]
     private partial void LogCacheHit(string api, string fetchedAt, string due);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: prices of tariff {Tariff} changed (lastUpdated {LastUpdated})")]

@@ -92,7 +92,7 @@ internal sealed partial class ElviaMeterSource : IMeterSource
             throw fault;
         }
 
-        LoadCacheOnce();
+        LoadCacheOnce(now);
         try
         {
             if (_valuesDue <= now)
@@ -277,7 +277,7 @@ internal sealed partial class ElviaMeterSource : IMeterSource
     }
 
     /// <summary>After a restart: the cached answers count as fetched when they were, so nothing is asked again before it is due.</summary>
-    private void LoadCacheOnce()
+    private void LoadCacheOnce(DateTimeOffset now)
     {
         if (_cacheLoaded)
         {
@@ -285,22 +285,14 @@ internal sealed partial class ElviaMeterSource : IMeterSource
         }
 
         _cacheLoaded = true;
-        try
+        if (_cache.Restore(ValuesKey, now, cached => ParseValues(cached.Body), _logger) is { } values)
         {
-            if (_cache.Read(ValuesKey) is { } values)
-            {
-                ApplyValues(ParseValues(values.Body), values.FetchedAt);
-            }
-
-            if (_cache.Read(MaxHoursKey) is { } maxHours)
-            {
-                ApplyMaxHours(ParseMaxHours(maxHours.Body, maxHours.FetchedAt), maxHours.FetchedAt);
-            }
+            ApplyValues(values.Data, values.FetchedAt);
         }
-        catch (SourceException ex)
+
+        if (_cache.Restore(MaxHoursKey, now, cached => ParseMaxHours(cached.Body, cached.FetchedAt), _logger) is { } maxHours)
         {
-            // Written by another version or for another meter: costs a call, nothing more.
-            LogCacheIgnored(ex.Message);
+            ApplyMaxHours(maxHours.Data, maxHours.FetchedAt);
         }
     }
 
@@ -335,6 +327,4 @@ internal sealed partial class ElviaMeterSource : IMeterSource
     [LoggerMessage(Level = LogLevel.Information, Message = "Elvia meter values fetched: yesterday ({Date}) {State}; next fetch at {Next}")]
     private partial void LogValues(string date, string state, string next);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring the cached Elvia answers: {Reason}")]
-    private partial void LogCacheIgnored(string reason);
 }
