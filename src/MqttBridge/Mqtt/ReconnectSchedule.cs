@@ -18,9 +18,11 @@ internal sealed class ReconnectSchedule(Func<double> random)
     private int _failures;
     private TimeSpan _last;
 
+    /// <summary>The doubling itself: the same schedule type the sources back off on, in seconds rather than minutes.</summary>
+    private static readonly Domain.FaultSchedule Doubling = new(First, Max);
+
     /// <summary>The nominal delay after <paramref name="failures"/> failed attempts (1-based): 1, 2, 4, … s, at most 30 s.</summary>
-    public static TimeSpan Nominal(int failures) =>
-        failures >= 6 ? Max : TimeSpan.FromTicks(Math.Min(First.Ticks << Math.Max(0, failures - 1), Max.Ticks));
+    public static TimeSpan Nominal(int failures) => Doubling.After(failures);
 
     /// <summary>The wait before the next attempt, after one more failure.</summary>
     public TimeSpan Next()

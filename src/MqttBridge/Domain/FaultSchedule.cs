@@ -1,9 +1,9 @@
-namespace MqttBridge.Sources;
+namespace MqttBridge.Domain;
 
 /// <summary>
 /// How long a source waits after its n-th fault in a row, once its HTTP client has spent its own quick retries: doubling
 /// from <see cref="First"/> up to <see cref="Max"/>. One schedule for every source; an API that says when to come back
-/// (<c>Retry-After</c>, an auth fault's hour) overrides it through <see cref="SourceException.RetryAt"/>.
+/// (<c>Retry-After</c>, an auth fault's hour) overrides it (a source's <c>SourceException.RetryAt</c>). Pure; also the MQTT reconnect's doubling.
 /// </summary>
 internal sealed record FaultSchedule(TimeSpan First, TimeSpan Max)
 {
