@@ -7,7 +7,7 @@ namespace MqttBridge.TestSupport;
 internal sealed record ElviaValue(DateTimeOffset Start, decimal Kwh, bool Verified = true, bool Production = false, int Minutes = 60);
 
 /// <summary>
-/// Realistic Elvia MeterValue answers in the field shapes of the portal examples (tests/MqttBridge.Tests/ElviaMeter/Fixtures):
+/// Realistic Elvia MeterValue answers in the field shapes of the portal examples (tests/MqttBridge.Tests/Sources/ElviaMeter/Fixtures):
 /// time stamps as Elvia sends them, local Norwegian time with offset.
 /// </summary>
 internal static class ElviaResponses

@@ -8,7 +8,7 @@ namespace MqttBridge.Tests.ElviaMeter;
 
 public sealed class ElviaMeterMapperTests
 {
-    private static string Fixture(string name) => File.ReadAllText(RepoPaths.File($"tests/MqttBridge.Tests/ElviaMeter/Fixtures/{name}"));
+    private static string Fixture(string name) => File.ReadAllText(RepoPaths.File($"tests/MqttBridge.Tests/Sources/ElviaMeter/Fixtures/{name}"));
 
     private static MeterValuesData Values(string json, string? id = null) =>
         ElviaMeterMapper.MapMeterValues(JsonSerializer.Deserialize(json, ElviaMeterJsonContext.Default.MeterValuesResponse)!, id, Oslo);
