@@ -17,8 +17,7 @@ internal sealed record CustomerData(IReadOnlyList<OresundskraftPoint> Points, Da
 /// <para>
 /// Refresh policy (a handful of calls a day at most): at start when nothing is cached; then once a day at
 /// <see cref="OresundskraftOptions.PollTime"/>, when yesterday is expected; while yesterday is still incomplete (or,
-/// for monthly readings, last month is missing) again after 30 min, 1 h, 2 h, then every 4 h, never past the next
-/// day's poll. Each good answer is laid over what is known (a thinner one never erases an hour: it is a fault) and
+/// for monthly readings, last month is missing) again after 30 min, 1 h, 2 h, then every 4 h until midnight. Each good answer is laid over what is known (a thinner one never erases an hour: it is a fault) and
 /// kept under data_dir, re-used after a restart until due. A fault is remembered for every site of the customer
 /// until its retry time, so sites never multiply calls.
 /// </para>
@@ -153,6 +152,8 @@ internal sealed partial class OresundskraftFeed : IDisposable
         Apply(points, now);
         if (shortfall is not null)
         {
+            // Asked again on the fault schedule, not tomorrow: the missing part is most likely a hiccup.
+            _due = now;
             throw new SourceException($"{OresundskraftMapper.Api} answered without {shortfall}; keeping what is known");
         }
 
@@ -269,11 +270,12 @@ internal sealed partial class OresundskraftFeed : IDisposable
         }
         else
         {
-            // 30 min, 1 h, 2 h, then every 4 h: the day comes when it comes, and tomorrow's poll starts afresh.
+            // 30 min, 1 h, 2 h, then every 4 h until midnight: the day comes when it comes, and tomorrow's poll
+            // (which asks for it too) starts afresh. After midnight a new day is not expected before the poll time.
             _incomplete = _incompleteDay == today ? _incomplete + 1 : 1;
             _incompleteDay = today;
             var retry = fetchedAt + Incomplete.After(_incomplete);
-            _due = retry < pollTomorrow ? retry : pollTomorrow;
+            _due = retry < LocalDay.Of(fetchedAt, Zone).End ? retry : pollTomorrow;
         }
     }
 
