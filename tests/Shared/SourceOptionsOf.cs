@@ -1,6 +1,7 @@
 using MqttBridge.Sources;
 using MqttBridge.Sources.Digin;
 using MqttBridge.Sources.ElviaMeter;
+using MqttBridge.Sources.Oresundskraft;
 using MqttBridge.Sources.Static;
 
 namespace MqttBridge.TestSupport;
@@ -13,4 +14,6 @@ internal static class SourceOptionsOf
     public static DiginTariffOptions? Digin(this SourceOptions? options) => options as DiginTariffOptions;
 
     public static ElviaMeterOptions? Elvia(this SourceOptions? options) => options as ElviaMeterOptions;
+
+    public static OresundskraftOptions? Oresundskraft(this SourceOptions? options) => options as OresundskraftOptions;
 }

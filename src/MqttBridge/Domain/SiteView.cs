@@ -15,6 +15,27 @@ internal sealed record SiteView(string Id, string Name, TimeZoneInfo Zone, Sourc
     public bool MeterOwnsCapacity =>
         Meter?.Can(SourceCapabilities.MonthMax) == true && Tariff?.Can(SourceCapabilities.CapacityLadder) == true;
 
+    /// <summary>
+    /// The meter's capacity basis for local month <paramref name="year"/>-<paramref name="month"/> in kW: what the meter
+    /// states, or, for a meter that states none (<see cref="MeterSnapshot.MonthMaxBasis"/>), computed from its
+    /// consumption by the basis the site's tariff bills by (its capacity ladder's), else the meter's own. Null while unknown.
+    /// </summary>
+    public MonthMax? MonthMaxOf(int year, int month)
+    {
+        if (Meter?.MeterData is not { } meter)
+        {
+            return null;
+        }
+
+        if (meter.MonthMaxBasis is { } own)
+        {
+            return MonthMaxRule.Of(meter.Consumption, year, month, Zone, Tariff?.TariffData?.Capacity?.Basis ?? own);
+        }
+
+        // Matched by month, not by slot: across a month boundary, data fetched before midnight still says which month it is.
+        return new[] { meter.MonthMax, meter.LastMonthMax }.FirstOrDefault(m => m is not null && m.Year == year && m.Month == month);
+    }
+
     /// <summary>The currency of the site's prices: the curve's once fetched, else what the tariff source declares.</summary>
     public string Currency => Tariff?.TariffData?.Curve.Currency ?? Tariff?.Currency ?? "NOK";
 }

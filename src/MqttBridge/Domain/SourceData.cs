@@ -47,6 +47,18 @@ internal enum SourceCapabilities
 
     /// <summary>This and last month's capacity basis in kW (<see cref="MeterSnapshot.MonthMax"/>).</summary>
     MonthMax = 1 << 6,
+
+    /// <summary>The subscribed power (abonnerad effekt) in kW the API states for the metering point (<see cref="MeterSnapshot.SubscribedPowerKw"/>).</summary>
+    SubscribedPower = 1 << 7,
+
+    /// <summary>Consumption per calendar month as the API reads it at month end, with method and reason (<see cref="MeterSnapshot.Months"/>).</summary>
+    MonthlyConsumption = 1 << 8,
+
+    /// <summary>
+    /// Readings of the current day arrive within hours, so today's running totals mean something. A meter whose data
+    /// comes a day late (once a day, for yesterday) leaves it out and gets no <c>today_*</c> sensors.
+    /// </summary>
+    Intraday = 1 << 9,
 }
 
 /// <summary>What a source's health is: all well, a fault while good data still serves, or a fault with nothing left to serve.</summary>
@@ -104,6 +116,24 @@ internal sealed record MeterSnapshot(ConsumptionSeries Consumption, MonthMax? Mo
 
     /// <summary>Values of the source's declared diagnostics, by key.</summary>
     public IReadOnlyDictionary<string, DiagnosticValue> Diagnostics { get; init; } = EmptyDiagnostics.Instance;
+
+    /// <summary>
+    /// What the answers behind this snapshot have held so far (consumption, a subscribed power, monthly readings): for a
+    /// source that declares capabilities <see cref="SourceReport.DecidedByData"/>, only these are offered.
+    /// </summary>
+    public SourceCapabilities Holds { get; init; }
+
+    /// <summary>
+    /// Set when the API states no month max: it is computed from <see cref="Consumption"/> with
+    /// <see cref="Domain.MonthMaxRule"/> by this basis, unless the site's tariff bills by its own (see <see cref="SiteView.MonthMaxOf"/>).
+    /// </summary>
+    public CapacityBasis? MonthMaxBasis { get; init; }
+
+    /// <summary>The subscribed power in kW where the API states one (Öresundskraft <c>subscribedEffect</c> above 0).</summary>
+    public decimal? SubscribedPowerKw { get; init; }
+
+    /// <summary>Monthly readings (one per month, as the API reads them at month end), where the API gives them.</summary>
+    public IReadOnlyList<MonthReading> Months { get; init; } = [];
 }
 
 /// <summary>
@@ -115,6 +145,12 @@ internal sealed record SourceReport(SourceRole Role, string Type, SourceCapabili
 {
     /// <summary>The currency a tariff publishes before its first fetch says otherwise (ISO 4217).</summary>
     public string Currency { get; init; } = "NOK";
+
+    /// <summary>
+    /// Capabilities offered only once the source's data holds them (<see cref="MeterSnapshot.Holds"/>): a sensor whose data
+    /// the answers never contain is not offered. None (the default): every declared capability is offered from the start.
+    /// </summary>
+    public SourceCapabilities DecidedByData { get; init; }
 
     /// <summary>The diagnostics this source publishes (besides its role's problem sensor).</summary>
     public IReadOnlyList<DiagnosticDefinition> Diagnostics { get; init; } = [];
@@ -130,7 +166,11 @@ internal sealed record SourceReport(SourceRole Role, string Type, SourceCapabili
     /// <summary>The last fault, cleared by the next good fetch. Never holds secrets.</summary>
     public string? LastError { get; init; }
 
-    public bool Can(SourceCapabilities capability) => (Capabilities & capability) == capability;
+    /// <summary>What the source offers now: its declared capabilities, less those decided by data that its data has not held.</summary>
+    public SourceCapabilities Offered => Capabilities & ~(DecidedByData & ~(MeterData?.Holds ?? SourceCapabilities.None));
+
+    /// <summary>Whether the source offers <paramref name="capability"/> (all of its flags) now; see <see cref="Offered"/>.</summary>
+    public bool Can(SourceCapabilities capability) => (Offered & capability) == capability;
 
     /// <summary>Ok without a fault; Degraded while good data still covers <paramref name="now"/>; Failing once it has run out.</summary>
     public SourceStatus StatusAt(DateTimeOffset now) =>

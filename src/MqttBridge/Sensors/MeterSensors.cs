@@ -33,16 +33,26 @@ internal static class MeterSensors
             yield return new(SensorCatalog.LastMonthMaxHour, "Last month max hour") { DeviceClass = "power", Unit = "kW", StateClass = "measurement", Precision = 2, HasAttributes = true };
         }
 
+        // A meter whose data comes a day late has nothing for today: no today_* sensor that would stay unknown.
+        var intraday = meter.Can(SourceCapabilities.Intraday);
         if (meter.Can(SourceCapabilities.Consumption))
         {
-            yield return SensorCatalog.Energy(SensorCatalog.TodayConsumption, "Consumption today");
+            if (intraday)
+            {
+                yield return SensorCatalog.Energy(SensorCatalog.TodayConsumption, "Consumption today");
+            }
+
             yield return SensorCatalog.Energy(SensorCatalog.MonthConsumption, "Consumption this month");
         }
 
         if (meter.Can(SourceCapabilities.Production))
         {
             yield return SensorCatalog.Energy(SensorCatalog.YesterdayProduction, "Production yesterday");
-            yield return SensorCatalog.Energy(SensorCatalog.TodayProduction, "Production today");
+            if (intraday)
+            {
+                yield return SensorCatalog.Energy(SensorCatalog.TodayProduction, "Production today");
+            }
+
             yield return SensorCatalog.Energy(SensorCatalog.MonthProduction, "Production this month");
         }
 
@@ -51,6 +61,17 @@ internal static class MeterSensors
             yield return new(SensorCatalog.CapacityStep, "Capacity step") { Icon = "mdi:stairs-up", HasAttributes = true };
             yield return new(SensorCatalog.CapacityMonthlyPrice, "Capacity price this month") { Unit = $"{currency}/month", Precision = 0, Icon = "mdi:cash" };
             yield return new(SensorCatalog.CapacityNextStepKw, "Next capacity step at") { DeviceClass = "power", Unit = "kW", Precision = 1 };
+        }
+
+        // A contract figure, not a measurement: no state class (statistics of a constant help no one).
+        if (meter.Can(SourceCapabilities.SubscribedPower))
+        {
+            yield return new(SensorCatalog.SubscribedPower, "Subscribed power") { DeviceClass = "power", Unit = "kW", Precision = 1, Icon = "mdi:gauge" };
+        }
+
+        if (meter.Can(SourceCapabilities.MonthlyConsumption))
+        {
+            yield return SensorCatalog.Energy(SensorCatalog.LastMonthConsumption, "Consumption last month");
         }
     }
 
@@ -67,29 +88,36 @@ internal static class MeterSensors
         void Attributes<T>(string key, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
             add(topics.Attributes(siteId, key), JsonSerializer.Serialize(value, type));
 
-        var capabilities = view.Meter?.Capabilities ?? SourceCapabilities.None;
-        if (capabilities.HasFlag(SourceCapabilities.Consumption))
+        bool Can(SourceCapabilities capability) => view.Meter?.Can(capability) == true;
+        var intraday = Can(SourceCapabilities.Intraday);
+        if (Can(SourceCapabilities.Consumption))
         {
             Day(SensorCatalog.YesterdayConsumption, meter?.Consumption, today.Previous);
-            Running(SensorCatalog.TodayConsumption, meter?.Consumption, today.Start, null);
+            if (intraday)
+            {
+                Running(SensorCatalog.TodayConsumption, meter?.Consumption, today.Start, null);
+            }
+
             Running(SensorCatalog.MonthConsumption, meter?.Consumption, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
         }
 
-        // Matched by month, not by slot: across a month boundary, data fetched before midnight still says which
-        // month it is. This month's max from last month is unknown, not wrong; last night's "this month" is last month.
-        MonthMax?[] known = [meter?.MonthMax, meter?.LastMonthMax];
-        var month = known.FirstOrDefault(m => m is not null && IsMonth(m, monthStart));
-        var lastMonth = known.FirstOrDefault(m => m is not null && IsMonth(m, lastMonthStart));
-        if (capabilities.HasFlag(SourceCapabilities.MonthMax))
+        // This month's max from last month's data is unknown, not wrong; last night's "this month" is last month.
+        var month = view.MonthMaxOf(monthStart.Year, monthStart.Month);
+        var lastMonth = view.MonthMaxOf(lastMonthStart.Year, lastMonthStart.Month);
+        if (Can(SourceCapabilities.MonthMax))
         {
             Max(SensorCatalog.MonthMaxHour, month, monthStart);
             Max(SensorCatalog.LastMonthMaxHour, lastMonth, lastMonthStart);
         }
 
-        if (capabilities.HasFlag(SourceCapabilities.Production))
+        if (Can(SourceCapabilities.Production))
         {
             Day(SensorCatalog.YesterdayProduction, meter?.Production, today.Previous);
-            Running(SensorCatalog.TodayProduction, meter?.Production, today.Start, null);
+            if (intraday)
+            {
+                Running(SensorCatalog.TodayProduction, meter?.Production, today.Start, null);
+            }
+
             Running(SensorCatalog.MonthProduction, meter?.Production, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
         }
 
@@ -102,6 +130,25 @@ internal static class MeterSensors
             Attributes(SensorCatalog.CapacityStep, new MeterCapacityAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), PublishedJsonContext.Relaxed.MeterCapacityAttributes);
             State(SensorCatalog.CapacityMonthlyPrice, ladder is not null && kw is { } p ? ladder.MonthlyCost(p) : null);
             State(SensorCatalog.CapacityNextStepKw, ladder is not null && kw is { } n ? ladder.NextStepAt(n) : null);
+        }
+
+        if (Can(SourceCapabilities.SubscribedPower))
+        {
+            State(SensorCatalog.SubscribedPower, meter?.SubscribedPowerKw);
+        }
+
+        if (Can(SourceCapabilities.MonthlyConsumption))
+        {
+            var reading = meter?.Months.FirstOrDefault(m => m.Year == lastMonthStart.Year && m.Month == lastMonthStart.Month);
+            State(SensorCatalog.LastMonthConsumption, reading?.Kwh);
+            Attributes(
+                SensorCatalog.LastMonthConsumption,
+                new MonthReadingAttributes(
+                    lastMonthStart.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                    reading?.ReadOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    reading?.Method,
+                    reading?.Reason),
+                PublishedJsonContext.Relaxed.MonthReadingAttributes);
         }
 
         void Day(string key, ConsumptionSeries? series, LocalDay day)
@@ -139,9 +186,6 @@ internal static class MeterSensors
                 new MaxHourAttributes(TimeZoneInfo.ConvertTime(start, view.Zone).ToString("yyyy-MM", CultureInfo.InvariantCulture), hours, hours.All(h => h.Verified) && hours.Count > 0),
                 PublishedJsonContext.Relaxed.MaxHourAttributes);
         }
-
-        static bool IsMonth(MonthMax max, DateTimeOffset localMonthStart) =>
-            max.Year == localMonthStart.Year && max.Month == localMonthStart.Month;
     }
 }
 
@@ -155,5 +199,8 @@ internal sealed record RunningAttributes(string? Month, string? Through, int Int
 internal sealed record MaxHourAttributes(string Month, IReadOnlyList<PeakHour> Hours, bool Verified);
 
 internal sealed record PeakHour(string Start, string End, decimal Value, bool Verified);
+
+/// <summary><c>last_month_consumption</c>: the month, and the reading's date, method and reason as the API gives them (null where not).</summary>
+internal sealed record MonthReadingAttributes(string Month, string? ReadingDate, string? Method, string? Reason);
 
 internal sealed record MeterCapacityAttributes(decimal? FromKw, decimal? ToKw, decimal? MonthMaxKw, string? Currency);

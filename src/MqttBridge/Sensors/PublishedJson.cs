@@ -106,6 +106,7 @@ internal sealed record PowerPriceStepAttributes(decimal? ValueMin, decimal? Valu
 [JsonSerializable(typeof(BridgeInfoDocument))]
 [JsonSerializable(typeof(CapacityStepAttributes))]
 [JsonSerializable(typeof(PowerPriceAttributes))]
+[JsonSerializable(typeof(MonthReadingAttributes))]
 internal sealed partial class PublishedJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -50,6 +50,8 @@ internal static class SensorCatalog
     public const string TodayProduction = "today_production";
     public const string MonthProduction = "month_production";
     public const string CapacityNextStepKw = "capacity_next_step_kw";
+    public const string SubscribedPower = "subscribed_power";
+    public const string LastMonthConsumption = "last_month_consumption";
 
     /// <summary>
     /// The site's entities, in a stable order: price sensors when the tariff produces a price curve, the fixed prices

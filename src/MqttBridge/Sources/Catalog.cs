@@ -1,6 +1,7 @@
 using MqttBridge.Domain;
 using MqttBridge.Sources.Digin;
 using MqttBridge.Sources.ElviaMeter;
+using MqttBridge.Sources.Oresundskraft;
 using MqttBridge.Sources.Static;
 
 namespace MqttBridge.Sources;
@@ -16,6 +17,7 @@ internal static class Catalog
         new StaticTariffModule(),
         new DiginTariffModule(),
         new ElviaMeterModule(),
+        new OresundskraftModule(),
     ];
 
     private static readonly AsyncLocal<IReadOnlyList<ISourceModule>?> Scoped = new();

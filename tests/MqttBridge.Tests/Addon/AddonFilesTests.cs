@@ -111,7 +111,7 @@ public sealed partial class AddonFilesTests
 
         // Secrets are password fields: hidden in the form and in backups' UI. Which options are secrets, the modules say.
         var secretOptions = Catalog.Modules.SelectMany(m => m.Addon.Options.Where(o => m.SecretKeys.Contains(o.Value)).Select(o => o.Key)).Distinct().ToList();
-        Assert.Equal(["api_key", "token"], secretOptions.Order());
+        Assert.Equal(["api_key", "subscription_key", "token"], secretOptions.Order());
         foreach (var key in secretOptions)
         {
             Assert.Equal("password?", Scalar(site, key));

@@ -8,7 +8,7 @@ namespace MqttBridge.Sources.ElviaMeter;
 
 /// <summary>
 /// <c>meter.type: elvia</c>: Elvia's MeterValue API with the customer's personal token. Produces hourly consumption
-/// (and production with <c>include_production</c>) and the month max-hour. Sites with the same token share one
+/// (and production with <c>include_production</c>) through the last hour (intraday) and the month max-hour. Sites with the same token share one
 /// <see cref="ApiClient"/>: Elvia counts calls per user.
 /// </summary>
 internal sealed class ElviaMeterModule : ISourceModule
@@ -38,7 +38,7 @@ internal sealed class ElviaMeterModule : ISourceModule
             new ApiClient(new HttpClient { BaseAddress = new Uri(elvia.BaseUrl) }, ElviaMeterSource.DefaultPolicy, context.Time, context.Loggers.CreateLogger<ApiClient>()));
         var logger = context.Loggers.CreateLogger<ElviaMeterSource>();
         var source = new ElviaMeterSource(elvia, client, new ResponseCache(context.DataDir, "elvia-meter", logger), site.Zone, logger);
-        var capabilities = SourceCapabilities.Consumption | SourceCapabilities.MonthMax | (elvia.IncludeProduction ? SourceCapabilities.Production : SourceCapabilities.None);
+        var capabilities = SourceCapabilities.Consumption | SourceCapabilities.Intraday | SourceCapabilities.MonthMax | (elvia.IncludeProduction ? SourceCapabilities.Production : SourceCapabilities.None);
         return SourceRunner.For(new SourceReport(SourceRole.Meter, TypeName, capabilities), source);
     }
 

@@ -42,7 +42,7 @@ internal sealed class ThrowawayModule : ISourceModule
 
     public SourceRunner Create(SourceOptions options, SiteContext site, SourceContext context)
     {
-        var descriptor = new SourceReport(SourceRole.Meter, TypeName, SourceCapabilities.Consumption | SourceCapabilities.MonthMax)
+        var descriptor = new SourceReport(SourceRole.Meter, TypeName, SourceCapabilities.Consumption | SourceCapabilities.Intraday | SourceCapabilities.MonthMax)
         {
             Diagnostics =
             [
