@@ -18,7 +18,8 @@ internal static class BrokerFault
     /// <param name="SentLogin">True when a username or password was sent (else the login was anonymous).</param>
     /// <param name="OwnLogin">True when the login came from <c>embedded_broker.username</c>/<c>password</c>.</param>
     /// <param name="ClientId">The client id sent (not a secret).</param>
-    internal sealed record Target(string Endpoint, bool Embedded, bool SentLogin, bool OwnLogin, string ClientId)
+    /// <param name="Tls">True when the bridge spoke TLS (<c>mqtt.tls.enabled</c>).</param>
+    internal sealed record Target(string Endpoint, bool Embedded, bool SentLogin, bool OwnLogin, string ClientId, bool Tls = false)
     {
         public string AddressKeys => Embedded ? "embedded_broker.bind and embedded_broker.port" : "mqtt.host and mqtt.port";
 
@@ -57,6 +58,11 @@ internal static class BrokerFault
                     return $"TLS handshake with {broker} failed ({auth.Message}); check mqtt.tls.enabled and mqtt.port (the broker's TLS port, often 8883)";
                 case FileNotFoundException or DirectoryNotFoundException or CryptographicException:
                     return $"TLS files for {broker} cannot be read ({ex.Message}); check mqtt.tls.ca_file, mqtt.tls.client_cert_file and mqtt.tls.client_key_file";
+                case var closed when ClosedByBroker(closed) && !target.Embedded:
+                    // Reached, then dropped before any answer: the two ends disagree on TLS far more often than not.
+                    return target.Tls
+                        ? $"{broker} closed the connection during the TLS handshake; check mqtt.tls.enabled and mqtt.port (this port may not speak TLS)"
+                        : $"{broker} closed the connection before answering; check mqtt.port and mqtt.tls.enabled (a TLS port, often 8883, needs mqtt.tls.enabled: true)";
                 case SocketException or TimeoutException:
                     return $"{broker} not reachable ({Reason(ex)}); check {target.AddressKeys}";
             }
@@ -102,6 +108,15 @@ internal static class BrokerFault
 
         return innermost?.Message ?? "unknown";
     }
+
+    /// <summary>The broker accepted the TCP connection and then closed or reset it without a CONNACK.</summary>
+    private static bool ClosedByBroker(Exception ex) => ex switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionReset } => true,
+        EndOfStreamException => true,
+        MqttCommunicationException communication => communication.Message.Contains("closed", StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
 
     private static MqttClientConnectResultCode? RefusalOf(Exception? exception)
     {

@@ -280,7 +280,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             var (username, password) = BrokerClientOptions.Credentials(_options, _embedded);
             var sentLogin = !string.IsNullOrEmpty(username) || !string.IsNullOrEmpty(password);
             var ownLogin = sentLogin && _options.UsesEmbeddedBroker && string.IsNullOrEmpty(_options.Username) && string.IsNullOrEmpty(_options.Password);
-            return new BrokerFault.Target(BrokerEndpoint, _options.UsesEmbeddedBroker, sentLogin, ownLogin, _clientId);
+            return new BrokerFault.Target(BrokerEndpoint, _options.UsesEmbeddedBroker, sentLogin, ownLogin, _clientId, _options.Tls.Enabled && !_options.UsesEmbeddedBroker);
         }
     }
 

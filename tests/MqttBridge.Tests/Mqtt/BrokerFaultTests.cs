@@ -18,6 +18,8 @@ public sealed class BrokerFaultTests
         { "anonymous", BrokerFault.ConnectFailed(new BrokerRefusedException(MqttClientConnectResultCode.NotAuthorized), Mosquitto with { SentLogin = false }) },
         { "client id", BrokerFault.ConnectFailed(new BrokerRefusedException(MqttClientConnectResultCode.ClientIdentifierNotValid), Mosquitto) },
         { "certificate", BrokerFault.ConnectFailed(new TlsCertificateException("broker certificate not trusted (UntrustedRoot); check mqtt.tls.ca_file", new IOException()), Mosquitto) },
+        { "tls on a plain port", BrokerFault.ConnectFailed(new SocketException((int)SocketError.ConnectionReset), Mosquitto with { Tls = true }) },
+        { "plain on a tls port", BrokerFault.ConnectFailed(new MQTTnet.Exceptions.MqttCommunicationException("Connection closed."), Mosquitto) },
     };
 
     [Theory]
@@ -40,6 +42,8 @@ public sealed class BrokerFaultTests
                 "MQTT broker core-mosquitto:1883 refused an anonymous login (not authorized); set mqtt.username and mqtt.password",
                 "MQTT broker core-mosquitto:1883 refused the client id 'mqttbridge'; check mqtt.client_id",
                 "TLS handshake with MQTT broker core-mosquitto:1883 failed: broker certificate not trusted (UntrustedRoot); check mqtt.tls.ca_file",
+                "MQTT broker core-mosquitto:1883 closed the connection during the TLS handshake; check mqtt.tls.enabled and mqtt.port (this port may not speak TLS)",
+                "MQTT broker core-mosquitto:1883 closed the connection before answering; check mqtt.port and mqtt.tls.enabled (a TLS port, often 8883, needs mqtt.tls.enabled: true)",
             ],
             Messages.Select(row => (string)row[1]));
     }
