@@ -36,6 +36,34 @@ internal sealed record SiteView(string Id, string Name, TimeZoneInfo Zone, Sourc
         return new[] { meter.MonthMax, meter.LastMonthMax }.FirstOrDefault(m => m is not null && m.Year == year && m.Month == month);
     }
 
+    /// <summary>
+    /// The capacity price (currency/month) of the local month holding <paramref name="now"/> when the meter owns the
+    /// capacity step: its month max on the tariff's ladder. Null otherwise, or while the month max is unknown.
+    /// </summary>
+    public decimal? MeterCapacityMonthlyCost(DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, Zone);
+        return MeterOwnsCapacity && Tariff?.TariffData?.Capacity is { } ladder && MonthMaxOf(local.Year, local.Month) is { } max
+            ? ladder.MonthlyCost(max.Kw)
+            : null;
+    }
+
+    /// <summary>
+    /// The fixed price per hour (currency/h) at <paramref name="now"/>: with a meter-owned capacity step, that step's monthly
+    /// price spread over the month's days × 24 hours as DIGIN spreads its own (170 NOK in a 30-day month: 0.2361 NOK/h), so
+    /// it agrees with <c>capacity_step</c>; otherwise the tariff's own stated hourly fixed price (DIGIN <c>fixedPrice</c> per hour).
+    /// </summary>
+    public decimal? FixedPricePerHour(DateTimeOffset now)
+    {
+        if (MeterCapacityMonthlyCost(now) is { } monthly)
+        {
+            var local = TimeZoneInfo.ConvertTime(now, Zone);
+            return monthly / (DateTime.DaysInMonth(local.Year, local.Month) * 24m);
+        }
+
+        return Tariff?.TariffData?.Fixed?.PerHour.At(now)?.Price;
+    }
+
     /// <summary>The currency of the site's prices: the curve's once fetched, else what the tariff source declares.</summary>
     public string Currency => Tariff?.TariffData?.Curve.Currency ?? Tariff?.Currency ?? "NOK";
 }

@@ -128,7 +128,7 @@ internal static class MeterSensors
             var step = ladder is not null && kw is { } k ? ladder.StepFor(k) : null;
             State(SensorCatalog.CapacityStep, ladder is not null && kw is { } s ? ladder.StepNumber(s) : null);
             Attributes(SensorCatalog.CapacityStep, new MeterCapacityAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), PublishedJsonContext.Relaxed.MeterCapacityAttributes);
-            State(SensorCatalog.CapacityMonthlyPrice, ladder is not null && kw is { } p ? ladder.MonthlyCost(p) : null);
+            State(SensorCatalog.CapacityMonthlyPrice, view.MeterCapacityMonthlyCost(now));
             State(SensorCatalog.CapacityNextStepKw, ladder is not null && kw is { } n ? ladder.NextStepAt(n) : null);
         }
 

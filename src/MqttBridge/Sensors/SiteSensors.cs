@@ -89,7 +89,7 @@ internal static class SiteSensors
                 Add(topics.State(siteId, SensorCatalog.CapacityMonthlyPrice), Number(step?.MonthlyTotal));
             }
 
-            Add(topics.State(siteId, SensorCatalog.FixedPricePerHour), Number(fixedPrice?.PerHour.At(now)?.Price));
+            Add(topics.State(siteId, SensorCatalog.FixedPricePerHour), Number(view.FixedPricePerHour(now)));
             if (fixedPrice?.Power is { } power)
             {
                 var first = power.Steps.Count > 0 ? power.Steps[0] : null;

@@ -53,6 +53,7 @@ public sealed class CapacityOwnershipTests
 
         Assert.Equal("2", messages["mqttbridge/home/capacity_step"]);
         Assert.Equal("250", messages["mqttbridge/home/capacity_monthly_price"]);
+        Assert.Equal("None", messages["mqttbridge/home/fixed_price_per_hour"]); // the API states none per hour in this test
     }
 
     [Fact]
@@ -64,6 +65,9 @@ public sealed class CapacityOwnershipTests
         Assert.Equal("3", messages["mqttbridge/home/capacity_step"]);
         Assert.Equal("420", messages["mqttbridge/home/capacity_monthly_price"]);
         Assert.Equal("10", messages["mqttbridge/home/capacity_next_step_kw"]);
+
+        // The fixed price per hour follows the same step: 420 NOK over November's 30 × 24 hours, not the API's 250 NOK step.
+        Assert.Equal("0.583333", messages["mqttbridge/home/fixed_price_per_hour"]);
         Assert.Single(RenderAll(withMeter: true), m => m.Key == "mqttbridge/home/capacity_step");
         using var discovery = JsonDocument.Parse(messages["homeassistant/device/mqttbridge_home/config"]);
         Assert.Equal("mqttbridge_home_capacity_step", discovery.RootElement.GetProperty("components").GetProperty("capacity_step").GetProperty("unique_id").GetString());
