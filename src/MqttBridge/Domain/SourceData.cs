@@ -47,6 +47,12 @@ internal enum SourceCapabilities
 
     /// <summary>This and last month's capacity basis in kW (<see cref="MeterSnapshot.MonthMax"/>).</summary>
     MonthMax = 1 << 6,
+
+    /// <summary>The meter's data ends at the last local midnight (Eloverblik has no today): no <c>today_*</c> running totals.</summary>
+    PastDaysOnly = 1 << 7,
+
+    /// <summary>The tariff states a monthly subscription, currency/month with VAT (<see cref="TariffSnapshot.SubscriptionMonthly"/>).</summary>
+    SubscriptionPrice = 1 << 8,
 }
 
 /// <summary>What a source's health is: all well, a fault while good data still serves, or a fault with nothing left to serve.</summary>
@@ -91,6 +97,9 @@ internal sealed record TariffSnapshot(PriceCurve Curve, CapacityLadder? Capacity
 
     /// <summary>Values of the source's declared diagnostics, by key.</summary>
     public IReadOnlyDictionary<string, DiagnosticValue> Diagnostics { get; init; } = EmptyDiagnostics.Instance;
+
+    /// <summary>The subscriptions in force, per month, VAT included (Eloverblik's getcharges); null when unknown.</summary>
+    public decimal? SubscriptionMonthly { get; init; }
 }
 
 /// <summary>What a meter source knows at one moment (consumption per interval, month max), and when to ask again.</summary>

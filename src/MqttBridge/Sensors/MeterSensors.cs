@@ -33,16 +33,25 @@ internal static class MeterSensors
             yield return new(SensorCatalog.LastMonthMaxHour, "Last month max hour") { DeviceClass = "power", Unit = "kW", StateClass = "measurement", Precision = 2, HasAttributes = true };
         }
 
+        var today = !meter.Can(SourceCapabilities.PastDaysOnly);
         if (meter.Can(SourceCapabilities.Consumption))
         {
-            yield return SensorCatalog.Energy(SensorCatalog.TodayConsumption, "Consumption today");
+            if (today)
+            {
+                yield return SensorCatalog.Energy(SensorCatalog.TodayConsumption, "Consumption today");
+            }
+
             yield return SensorCatalog.Energy(SensorCatalog.MonthConsumption, "Consumption this month");
         }
 
         if (meter.Can(SourceCapabilities.Production))
         {
             yield return SensorCatalog.Energy(SensorCatalog.YesterdayProduction, "Production yesterday");
-            yield return SensorCatalog.Energy(SensorCatalog.TodayProduction, "Production today");
+            if (today)
+            {
+                yield return SensorCatalog.Energy(SensorCatalog.TodayProduction, "Production today");
+            }
+
             yield return SensorCatalog.Energy(SensorCatalog.MonthProduction, "Production this month");
         }
 
@@ -68,10 +77,15 @@ internal static class MeterSensors
             add(topics.Attributes(siteId, key), JsonSerializer.Serialize(value, type));
 
         var capabilities = view.Meter?.Capabilities ?? SourceCapabilities.None;
+        var hasToday = !capabilities.HasFlag(SourceCapabilities.PastDaysOnly);
         if (capabilities.HasFlag(SourceCapabilities.Consumption))
         {
             Day(SensorCatalog.YesterdayConsumption, meter?.Consumption, today.Previous);
-            Running(SensorCatalog.TodayConsumption, meter?.Consumption, today.Start, null);
+            if (hasToday)
+            {
+                Running(SensorCatalog.TodayConsumption, meter?.Consumption, today.Start, null);
+            }
+
             Running(SensorCatalog.MonthConsumption, meter?.Consumption, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
         }
 
@@ -89,7 +103,11 @@ internal static class MeterSensors
         if (capabilities.HasFlag(SourceCapabilities.Production))
         {
             Day(SensorCatalog.YesterdayProduction, meter?.Production, today.Previous);
-            Running(SensorCatalog.TodayProduction, meter?.Production, today.Start, null);
+            if (hasToday)
+            {
+                Running(SensorCatalog.TodayProduction, meter?.Production, today.Start, null);
+            }
+
             Running(SensorCatalog.MonthProduction, meter?.Production, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
         }
 
