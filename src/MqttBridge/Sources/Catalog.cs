@@ -1,5 +1,6 @@
 using MqttBridge.Domain;
 using MqttBridge.Sources.Digin;
+using MqttBridge.Sources.Eloverblik;
 using MqttBridge.Sources.ElviaMeter;
 using MqttBridge.Sources.Static;
 
@@ -16,6 +17,8 @@ internal static class Catalog
         new StaticTariffModule(),
         new DiginTariffModule(),
         new ElviaMeterModule(),
+        new EloverblikTariffModule(),
+        new EloverblikMeterModule(),
     ];
 
     private static readonly AsyncLocal<IReadOnlyList<ISourceModule>?> Scoped = new();
