@@ -82,11 +82,6 @@ internal sealed class EloverblikMeteringPointsCommand : ISourceCommand
     }
 
     /// <summary>id, type, grid operator, resolution: aligned columns.</summary>
-    internal static string Table(IReadOnlyList<MeteringPointInfo> points)
-    {
-        string[] header = ["id", "type", "grid operator", "resolution"];
-        var rows = points.Select(p => new[] { p.Id, p.TypeText, p.GridOperator ?? "-", p.Resolution ?? "-" }).Prepend(header).ToList();
-        var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
-        return string.Join('\n', rows.Select(r => string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd()));
-    }
+    internal static string Table(IReadOnlyList<MeteringPointInfo> points) =>
+        TextTable.Render(["id", "type", "grid operator", "resolution"], points.Select(p => new[] { p.Id, p.TypeText, p.GridOperator ?? "-", p.Resolution ?? "-" }));
 }

@@ -156,6 +156,12 @@ internal sealed class FakeEloverblik : IDisposable
             return FakeResponse.Json("\"[10002] ToManyRequestItems\"", 412);
         }
 
+        if (path.EndsWith("/getdetails", StringComparison.Ordinal))
+        {
+            return FakeResponse.Json(Envelope([.. ids.Select(id =>
+                $"{{\"result\":{{\"meteringPointId\":\"{id}\",\"typeOfMP\":\"{Points.First(p => p.Id == id).Type}\",\"gridOperatorName\":\"Radius Elnet A/S\",\"meterReadingOccurrence\":\"{Points.First(p => p.Id == id).Resolution}\",\"firstConsumerPartyName\":\"John Doe\",\"contactAddresses\":[{{\"contactName1\":\"John Doe\",\"contactEmailAddress\":\"john@doe.com\",\"contactPhoneNumber\":\"+4555555555\"}}]}},\"success\":true,\"errorCode\":10000,\"errorText\":\"NoError\",\"id\":\"{id}\"}}")]));
+        }
+
         if (path.EndsWith("/getcharges", StringComparison.Ordinal))
         {
             return FakeResponse.Json(ChargesJson(ids.Single()));
