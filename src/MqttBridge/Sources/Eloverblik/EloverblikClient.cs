@@ -46,6 +46,7 @@ internal sealed partial class EloverblikClient : IDisposable
     private readonly string _key;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _tokenGate = new(1, 1);
+    private readonly SemaphoreSlim _pointsGate = new(1, 1);
     private StoredToken? _token;
     private bool _tokenLoaded;
     private (string Message, DateTimeOffset Until)? _refused;
@@ -95,11 +96,21 @@ internal sealed partial class EloverblikClient : IDisposable
     /// </summary>
     public async Task<IReadOnlyList<MeteringPointInfo>> MeteringPointsAsync(bool withDetails, CancellationToken ct)
     {
-        var now = Time.GetUtcNow();
-        if (!withDetails && _points is { } known && now < known.Due)
+        // The tariff and the meter of a site ask at the same moment: one call serves both.
+        await _pointsGate.WaitAsync(ct);
+        try
         {
-            return known.Points;
+            var now = Time.GetUtcNow();
+            return !withDetails && _points is { } known && now < known.Due ? known.Points : await FetchPointsAsync(withDetails, now, ct);
         }
+        finally
+        {
+            _pointsGate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<MeteringPointInfo>> FetchPointsAsync(bool withDetails, DateTimeOffset now, CancellationToken ct)
+    {
 
         var text = await GetAsync("api/meteringpoints/meteringpoints?includeAll=false", "meteringpoints", ct);
         var list = Parse(text, EloverblikJsonContext.Default.MeteringPointList, "meteringpoints");
@@ -188,7 +199,11 @@ internal sealed partial class EloverblikClient : IDisposable
         }
     }
 
-    public void Dispose() => _tokenGate.Dispose();
+    public void Dispose()
+    {
+        _tokenGate.Dispose();
+        _pointsGate.Dispose();
+    }
 
     internal static T Parse<T>(string text, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string endpoint)
     {

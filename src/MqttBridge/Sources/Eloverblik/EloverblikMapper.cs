@@ -121,7 +121,6 @@ internal static class EloverblikMapper
             var advice = code switch
             {
                 20008 or 20010 or 30006 or 20000 => "; check metering_point_id and that the metering point is linked to your Eloverblik login (mqttbridge eloverblik meteringpoints lists them)",
-                30010 or 30012 => "; the bridge asks for less next time",
                 _ => string.Empty,
             };
             throw new SourceException($"{Api} answered {endpoint} for metering point {MeteringPoint.Masked(id)} with error {name}{Text(item.ErrorText)}{advice}");

@@ -37,6 +37,7 @@ internal sealed partial class EloverblikMeterSource : IMeterSource
     private DateTimeOffset? _fetchedAt;
     private DateTimeOffset _due = DateTimeOffset.MinValue;
     private int _incompleteMornings;
+    private string? _id;
     private bool _cacheLoaded;
     private bool _delivered;
     private SourceException? _pendingFault;
@@ -109,7 +110,7 @@ internal sealed partial class EloverblikMeterSource : IMeterSource
         var today = LocalDay.Of(now, _zone).Date;
         if (FirstUnsettled(now) is { } from)
         {
-            var id = await EloverblikShared.MeteringPointAsync(_client, _options.MeteringPointId, "meter", ct);
+            var id = _id ??= await EloverblikShared.MeteringPointAsync(_client, _options.MeteringPointId, "meter", ct);
             List<string> ids = [id];
             if (_options.IncludeProduction)
             {

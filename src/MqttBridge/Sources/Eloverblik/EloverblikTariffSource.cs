@@ -48,7 +48,8 @@ internal sealed class EloverblikTariffSource : ITariffSource
         LoadCacheOnce(now);
         if (_charges is null || _due <= now)
         {
-            var id = await EloverblikShared.MeteringPointAsync(_client, _options.MeteringPointId, "tariff", cancellationToken);
+            // Found once (or read back with the cached charges): the list is not asked again every day.
+            var id = _id ?? await EloverblikShared.MeteringPointAsync(_client, _options.MeteringPointId, "tariff", cancellationToken);
             var (charges, body) = await _client.ChargesAsync(id, cancellationToken);
             (_charges, _id, _fetchedAt, _due) = (charges, id, now, now + ChargesInterval);
             _cache.Write(new CachedResponse(CacheKey, now, id + "\n" + body));

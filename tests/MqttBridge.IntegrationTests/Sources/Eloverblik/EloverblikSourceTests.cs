@@ -128,8 +128,8 @@ public sealed class EloverblikSourceTests : IDisposable
         var tokenTimes = fake.Calls.Where(c => c.Request.Path.EndsWith("/api/token", StringComparison.Ordinal)).Select(c => c.At).ToList();
         Assert.All(tokenTimes.Zip(tokenTimes.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromHours(23)));
 
-        // Per day: one time series call per meter, one charges call; nothing asked twice for settled days.
-        Assert.InRange(fake.DataCalls, days * 2, days * 4);
+        // Per day: one time series call per meter, one charges call; the metering point list once per process at most.
+        Assert.InRange(fake.DataCalls, days * 3 - 3, (days * 3) + 3);
         Assert.All(fake.Calls, c => Assert.Matches("^[0-9a-f-]{36}$", c.Request.Header("X-User-Correlation-ID") ?? string.Empty));
         Assert.DoesNotContain(fake.Calls, c => c.Request.Header("Authorization") == $"Bearer {Refresh}" && !c.Request.Path.EndsWith("/api/token", StringComparison.Ordinal));
     }
