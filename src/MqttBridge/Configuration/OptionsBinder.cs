@@ -27,7 +27,8 @@ internal static partial class OptionsBinder
 
         var mqtt = top.Section("mqtt") is { } m ? ReadMqtt(m) : new MqttOptions();
         var broker = top.Section("embedded_broker") is { } b ? ReadBroker(b) : new EmbeddedBrokerOptions();
-        var timeZone = TimeZone(top, "time_zone") ?? "Europe/Oslo";
+        var fileZone = TimeZone(top, "time_zone");
+        var timeZone = fileZone ?? "Europe/Oslo";
         var dataDir = top.NonEmptyText("data_dir", "data");
 
         return new BridgeOptions
@@ -36,7 +37,7 @@ internal static partial class OptionsBinder
             EmbeddedBroker = broker,
             TimeZone = timeZone,
             DataDir = dataDir,
-            Sites = ReadSites(top, timeZone),
+            Sites = ReadSites(top, fileZone),
         };
     }
 
@@ -101,7 +102,7 @@ internal static partial class OptionsBinder
         };
     }
 
-    private static List<SiteOptions> ReadSites(ConfigSection top, string defaultTimeZone)
+    private static List<SiteOptions> ReadSites(ConfigSection top, string? defaultTimeZone)
     {
         var items = top.Items("sites");
         if (items.Count == 0)
@@ -128,7 +129,7 @@ internal static partial class OptionsBinder
         return sites;
     }
 
-    private static SiteOptions? ReadSite(ConfigSection s, string defaultTimeZone, Dictionary<string, string> seen)
+    private static SiteOptions? ReadSite(ConfigSection s, string? defaultTimeZone, Dictionary<string, string> seen)
     {
         s.AllowOnly(SiteKeys);
 
@@ -154,10 +155,11 @@ internal static partial class OptionsBinder
         }
 
         var name = s.RequiredText("name");
-        var timeZone = TimeZone(s, "time_zone") ?? defaultTimeZone;
+        var siteZone = TimeZone(s, "time_zone");
 
         var tariff = s.Section("tariff") is { } t ? ReadSource(t, SourceRole.Tariff) : null;
         var meter = s.Section("meter") is { } m ? ReadSource(m, SourceRole.Meter) : null;
+        var timeZone = siteZone ?? defaultTimeZone ?? ModuleZone(tariff, meter) ?? "Europe/Oslo";
         if (!s.Has("tariff") && !s.Has("meter"))
         {
             s.ReportHere("a site needs a 'tariff' or a 'meter' (or both)");
@@ -201,6 +203,11 @@ internal static partial class OptionsBinder
             : $"unknown {kind} type '{type}'; known types: {string.Join(", ", known)}");
         return null;
     }
+
+    /// <summary>The default time zone the site's sources' modules declare (the meter's first), or null.</summary>
+    private static string? ModuleZone(SourceOptions? tariff, SourceOptions? meter) =>
+        (meter is null ? null : Catalog.Find(SourceRole.Meter, meter.Type)?.DefaultTimeZone)
+        ?? (tariff is null ? null : Catalog.Find(SourceRole.Tariff, tariff.Type)?.DefaultTimeZone);
 
     private static string? BaseUrl(ConfigSection s)
     {

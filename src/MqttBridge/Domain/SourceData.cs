@@ -59,6 +59,9 @@ internal enum SourceCapabilities
     /// comes a day late (once a day, for yesterday) leaves it out and gets no <c>today_*</c> sensors.
     /// </summary>
     Intraday = 1 << 9,
+
+    /// <summary>The tariff states a monthly subscription, currency/month with VAT (<see cref="TariffSnapshot.SubscriptionMonthly"/>).</summary>
+    SubscriptionPrice = 1 << 10,
 }
 
 /// <summary>What a source's health is: all well, a fault while good data still serves, or a fault with nothing left to serve.</summary>
@@ -103,6 +106,9 @@ internal sealed record TariffSnapshot(PriceCurve Curve, CapacityLadder? Capacity
 
     /// <summary>Values of the source's declared diagnostics, by key.</summary>
     public IReadOnlyDictionary<string, DiagnosticValue> Diagnostics { get; init; } = EmptyDiagnostics.Instance;
+
+    /// <summary>The subscriptions in force, per month, VAT included (Eloverblik's getcharges); null when unknown.</summary>
+    public decimal? SubscriptionMonthly { get; init; }
 }
 
 /// <summary>What a meter source knows at one moment (consumption per interval, month max), and when to ask again.</summary>

@@ -52,6 +52,7 @@ internal static class SensorCatalog
     public const string CapacityNextStepKw = "capacity_next_step_kw";
     public const string SubscribedPower = "subscribed_power";
     public const string LastMonthConsumption = "last_month_consumption";
+    public const string SubscriptionMonthlyPrice = "subscription_monthly_price";
 
     /// <summary>
     /// The site's entities, in a stable order: price sensors when the tariff produces a price curve, the fixed prices
@@ -87,6 +88,12 @@ internal static class SensorCatalog
                 list.AddRange(FixedPriceSensors(fixedPrice?.Currency ?? currency, fixedPrice?.Power is not null, stepFromMeter: site.MeterOwnsCapacity));
             }
 
+            // Per month, not per kWh (Danish net subscriptions): never part of grid_price. Not a monetary total either.
+            if (tariff.Can(SourceCapabilities.SubscriptionPrice))
+            {
+                list.Add(new(SubscriptionMonthlyPrice, "Subscription per month") { Unit = $"{currency}/month", Precision = 2, Icon = "mdi:cash-sync" });
+            }
+
             list.AddRange(tariff.Diagnostics.Select(Diagnostic));
         }
 
@@ -105,7 +112,8 @@ internal static class SensorCatalog
 
             list.Add(Problem(MeterProblem, "Meter source problem"));
             list.AddRange(MeterSensors.Definitions(site, currency));
-            list.AddRange(meter.Diagnostics.Select(Diagnostic));
+            // A diagnostic both sources declare (one login's token_expires) is one entity.
+            list.AddRange(meter.Diagnostics.Where(d => site.Tariff?.Diagnostics.Any(t => t.Key == d.Key) != true).Select(Diagnostic));
         }
 
         return list;

@@ -40,6 +40,11 @@ internal static class SiteSensors
                 AddFixedPrice(fixedPrice);
             }
 
+            if (tariff.Can(SourceCapabilities.SubscriptionPrice))
+            {
+                Add(topics.State(siteId, SensorCatalog.SubscriptionMonthlyPrice), Number(tariff.TariffData?.SubscriptionMonthly));
+            }
+
             AddDiagnostics(tariff);
         }
 
@@ -47,7 +52,7 @@ internal static class SiteSensors
         {
             MeterSensors.Render(view, now, topics, Add);
             AddProblem(meter, SensorCatalog.MeterProblem, now);
-            AddDiagnostics(meter);
+            AddDiagnostics(meter, skip: view.Tariff?.Diagnostics);
         }
 
         return messages;
@@ -105,9 +110,9 @@ internal static class SiteSensors
             }
         }
 
-        void AddDiagnostics(SourceReport source)
+        void AddDiagnostics(SourceReport source, IReadOnlyList<DiagnosticDefinition>? skip = null)
         {
-            foreach (var diagnostic in source.Diagnostics)
+            foreach (var diagnostic in source.Diagnostics.Where(d => skip?.Any(s => s.Key == d.Key) != true))
             {
                 var value = source.Diagnostic(diagnostic.Key);
                 Add(topics.State(siteId, diagnostic.Key), value switch

@@ -1,5 +1,6 @@
 using MqttBridge.Domain;
 using MqttBridge.Sources.Digin;
+using MqttBridge.Sources.Eloverblik;
 using MqttBridge.Sources.ElviaMeter;
 using MqttBridge.Sources.Oresundskraft;
 using MqttBridge.Sources.Static;
@@ -18,6 +19,8 @@ internal static class Catalog
         new DiginTariffModule(),
         new ElviaMeterModule(),
         new OresundskraftModule(),
+        new EloverblikTariffModule(),
+        new EloverblikMeterModule(),
     ];
 
     private static readonly AsyncLocal<IReadOnlyList<ISourceModule>?> Scoped = new();

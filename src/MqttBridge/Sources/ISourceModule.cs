@@ -26,6 +26,12 @@ internal interface ISourceModule
     IReadOnlyList<Cli.ISourceCommand> Commands => [];
 
     /// <summary>
+    /// The site's time zone when neither the site nor the file sets <c>time_zone</c> (Eloverblik: Europe/Copenhagen);
+    /// null leaves the bridge's default.
+    /// </summary>
+    string? DefaultTimeZone => null;
+
+    /// <summary>
     /// Reads and validates the section (its <c>type</c> is already known to be this module's; <paramref name="baseUrl"/>
     /// is <c>base_url</c>, checked to be an absolute http(s) URL, or null). Reports every problem on
     /// <paramref name="section"/> with its key path and line; returns null when the options cannot be built.

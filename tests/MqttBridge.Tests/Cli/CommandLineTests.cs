@@ -138,16 +138,16 @@ public sealed class CommandLineTests
     [Fact]
     public void A_new_source_registers_a_two_word_command_with_one_line()
     {
-        // What Denmark's module will add: mqttbridge eloverblik meteringpoints --site home.
-        IReadOnlyList<ISourceCommand> commands = [.. SourceCommands.All, new FakeCommand("eloverblik", "meteringpoints")];
+        // What a future module adds, as Denmark's did (mqttbridge eloverblik meteringpoints --site home).
+        IReadOnlyList<ISourceCommand> commands = [.. SourceCommands.All, new FakeCommand("fluvius", "meteringpoints")];
 
-        var line = CommandLine.Parse(["eloverblik", "meteringpoints", "--site", "home", "--config", "/etc/m.yaml"], commands);
+        var line = CommandLine.Parse(["fluvius", "meteringpoints", "--site", "home", "--config", "/etc/m.yaml"], commands);
 
         Assert.Null(line.Error);
         Assert.Equal((CliCommand.Source, "home", "/etc/m.yaml"), (line.Command, line.Site, line.ConfigPath));
-        Assert.Equal("eloverblik meteringpoints", $"{line.SourceCommand!.Source} {line.SourceCommand.Verb}");
-        Assert.Equal("fake help", CommandLine.HelpFor(CommandLine.Parse(["eloverblik", "meteringpoints", "--help"], commands).HelpTopic, commands));
-        Assert.Equal("unknown command 'eloverblik consent'; eloverblik has: meteringpoints", CommandLine.Parse(["eloverblik", "consent"], commands).Error);
+        Assert.Equal("fluvius meteringpoints", $"{line.SourceCommand!.Source} {line.SourceCommand.Verb}");
+        Assert.Equal("fake help", CommandLine.HelpFor(CommandLine.Parse(["fluvius", "meteringpoints", "--help"], commands).HelpTopic, commands));
+        Assert.Equal("unknown command 'fluvius consent'; fluvius has: meteringpoints", CommandLine.Parse(["fluvius", "consent"], commands).Error);
     }
 
     [Fact]

@@ -219,9 +219,9 @@ public sealed class ValidationTests
 
     [Theory]
     // The catalog (Sources/Catalog.cs) is the one list of types: an API whose module has not landed is unknown, with the list.
-    [InlineData("eloverblik", "sites[0].tariff.type (line 5): unknown tariff type 'eloverblik'; known types: static, digin")]
+    [InlineData("fluvius", "sites[0].tariff.type (line 5): unknown tariff type 'fluvius'; known types: static, digin, eloverblik")]
     [InlineData("digim", "sites[0].tariff.type (line 5): unknown tariff type 'digim'; did you mean 'digin'?")]
-    [InlineData("spot", "sites[0].tariff.type (line 5): unknown tariff type 'spot'; known types: static, digin")]
+    [InlineData("spot", "sites[0].tariff.type (line 5): unknown tariff type 'spot'; known types: static, digin, eloverblik")]
     public void Tariff_types_not_in_this_version_are_named_as_such(string type, string expected)
     {
         var problem = SingleProblem($"""
@@ -237,7 +237,7 @@ public sealed class ValidationTests
     }
 
     [Theory]
-    [InlineData("fluvius", "sites[0].meter.type (line 5): unknown meter type 'fluvius'; known types: elvia, oresundskraft")]
+    [InlineData("fluvius", "sites[0].meter.type (line 5): unknown meter type 'fluvius'; known types: elvia, oresundskraft, eloverblik")]
     [InlineData("elvai", "sites[0].meter.type (line 5): unknown meter type 'elvai'; did you mean 'elvia'?")]
     public void Meter_types_not_in_this_version_are_named_as_such(string type, string expected)
     {

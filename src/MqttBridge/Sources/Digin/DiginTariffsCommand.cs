@@ -119,16 +119,13 @@ internal sealed class DiginTariffsCommand : ISourceCommand
     /// <summary>tariffKey, title, company, resolution, basis: aligned columns.</summary>
     internal static string Table(IReadOnlyList<DiginTariffType> types)
     {
-        string[] header = ["tariffKey", "title", "company", "resolution", "basis"];
-        var rows = types.Select(t => new[]
+        return TextTable.Render(["tariffKey", "title", "company", "resolution", "basis"], types.Select(t => new[]
         {
             t.TariffKey ?? "-",
             t.Title ?? "-",
             t.CompanyName ?? "-",
             t.Resolution is { } r ? $"{r} min" : "-",
             t.FixedPriceConfiguration?.Basis ?? "-",
-        }).Prepend(header).ToList();
-        var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
-        return string.Join('\n', rows.Select(r => string.Join("  ", r.Select((c, i) => i == r.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd()));
+        }));
     }
 }

@@ -20,11 +20,26 @@ internal sealed record ApiPolicy(string Name, int MaxCallsPerWindow, TimeSpan Wi
 
     /// <summary>A Retry-After longer than this is not waited out in-line: the source gives up and asks again then.</summary>
     public TimeSpan MaxInlineRetryAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Statuses the caller handles itself: returned as answered, neither retried nor thrown (Eloverblik's 429 and 503
+    /// pause every call of the process for a minute, which only the caller can arrange).
+    /// </summary>
+    public IReadOnlySet<HttpStatusCode> ReturnedAsIs { get; init; } = new HashSet<HttpStatusCode>();
+
+    /// <summary>A response header naming the answer for the API owner's support (Energinet's <c>X-Correlation-ID</c>), or null.</summary>
+    public string? CorrelationHeader { get; init; }
 }
 
 /// <summary>An answer as received: status, raw bytes (the caller decides the encoding), and Retry-After when given.</summary>
 internal sealed record ApiResponse(HttpStatusCode Status, byte[] Body, string? CharSet, TimeSpan? RetryAfter)
 {
+    /// <summary>The value of the policy's <see cref="ApiPolicy.CorrelationHeader"/> in the answer, or null.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>" (X-Correlation-ID abc)" for error messages when the answer carried one, else empty.</summary>
+    public string CorrelationSuffix(ApiPolicy policy) => CorrelationId is { Length: > 0 } id ? $" ({policy.CorrelationHeader} {id})" : string.Empty;
+
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
     /// <summary>The body as text: UTF-8 unless the server names another charset.</summary>
@@ -146,16 +161,21 @@ internal sealed partial class ApiClient : IDisposable
         }
 
         var response = outcome.Result!;
+        if (Policy.ReturnedAsIs.Contains(response.Status))
+        {
+            return response;
+        }
+
         if (response.RetryAfter is { } wait && (response.Status == HttpStatusCode.TooManyRequests || (int)response.Status >= 500))
         {
             throw new SourceException(
-                $"{Policy.Name} answered {(int)response.Status} and asks to wait {wait.TotalMinutes:0.#} min",
+                $"{Policy.Name} answered {(int)response.Status} and asks to wait {wait.TotalMinutes:0.#} min{response.CorrelationSuffix(Policy)}",
                 _time.GetUtcNow() + wait);
         }
 
         if ((int)response.Status >= 500 || response.Status == HttpStatusCode.TooManyRequests)
         {
-            throw new SourceException($"{Policy.Name} answered {(int)response.Status} {response.Status} after {Policy.MaxAttempts} attempts: {response.Excerpt()}");
+            throw new SourceException($"{Policy.Name} answered {(int)response.Status} {response.Status} after {Policy.MaxAttempts} attempts: {response.Excerpt()}{response.CorrelationSuffix(Policy)}");
         }
 
         return response;
@@ -174,7 +194,8 @@ internal sealed partial class ApiClient : IDisposable
         using var message = build();
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return new ApiResponse(response.StatusCode, body, response.Content.Headers.ContentType?.CharSet, RetryAfterOf(response));
+        var correlation = Policy.CorrelationHeader is { } name && response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+        return new ApiResponse(response.StatusCode, body, response.Content.Headers.ContentType?.CharSet, RetryAfterOf(response)) { CorrelationId = correlation };
     }
 
     private bool ShouldRetry(Outcome<ApiResponse> outcome, CancellationToken cancellationToken)
@@ -190,6 +211,11 @@ internal sealed partial class ApiClient : IDisposable
         }
 
         var response = outcome.Result!;
+        if (Policy.ReturnedAsIs.Contains(response.Status))
+        {
+            return false;
+        }
+
         var transient = (int)response.Status >= 500 || response.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
         return transient && (response.RetryAfter is null || response.RetryAfter <= Policy.MaxInlineRetryAfter);
     }

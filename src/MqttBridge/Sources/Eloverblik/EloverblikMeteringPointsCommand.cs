@@ -1,0 +1,87 @@
+using MqttBridge.Cli;
+using MqttBridge.Configuration;
+
+namespace MqttBridge.Sources.Eloverblik;
+
+/// <summary>
+/// <c>mqttbridge eloverblik meteringpoints [--site ID]</c>: the metering points of the configured refresh token's
+/// login — id, type, grid operator, reading resolution — to pick a <c>metering_point_id</c>. Never names, addresses,
+/// CPR/CVR, phone numbers or e-mail addresses (the API sends them; they are not even read). Uses the data access token
+/// kept in data_dir, so it costs no token call while that is valid. Exit 0 listed, 1 could not list, 2 bad command line.
+/// </summary>
+internal sealed class EloverblikMeteringPointsCommand : ISourceCommand
+{
+    public string Source => EloverblikMeterModule.TypeName;
+
+    public string Verb => "meteringpoints";
+
+    public string? ShortName => null;
+
+    public string Summary => "list the metering points of the config's Eloverblik refresh token (id, type, grid operator, resolution)";
+
+    public string Help => """
+        Usage: mqttbridge eloverblik meteringpoints [--site ID] [--config PATH]
+
+        Lists the metering points linked to the Eloverblik login of the configuration's eloverblik site (--site ID
+        picks one; default: the first): id, type (consumption/production), grid operator and reading resolution,
+        to pick metering_point_id. No names, addresses or other personal data are shown.
+
+          --site ID         the configured site whose refresh_token and base_url to use
+
+        Exit codes: 0 listed, 1 could not list (no eloverblik site, the API refused the token or could not be reached), 2 bad command line.
+        """;
+
+    public IReadOnlyList<string> ValueOptions { get; } = [];
+
+    public string? Validate(CommandLine cli) => null;
+
+    public async Task<int> RunAsync(SourceCommandContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (cli, output, error) = (context.Cli, context.Output, context.Error);
+        const string Name = "mqttbridge eloverblik meteringpoints";
+        if (!File.Exists(cli.ConfigPath))
+        {
+            await error.WriteLineAsync($"{Name}: {cli.ConfigPath} does not exist; it reads the refresh_token of a site with type: eloverblik (pass --config PATH)");
+            return 1;
+        }
+
+        var config = ConfigLoader.Load(cli.ConfigPath, ConfigLoader.ProcessEnvironment());
+        var site = config.Options?.Sites
+            .Where(s => cli.Site is null || s.Id == cli.Site)
+            .Select(s => (Site: s, Login: (s.Meter as EloverblikOptions) ?? (s.Tariff as EloverblikOptions)))
+            .FirstOrDefault(s => s.Login is not null);
+        if (site?.Login is not { } login)
+        {
+            await error.WriteLineAsync(config.IsValid
+                ? $"{Name}: {cli.ConfigPath} has no site{(cli.Site is null ? string.Empty : $" '{cli.Site}'")} with tariff.type or meter.type eloverblik"
+                : ConfigReport.Render(cli.ConfigPath, config.Problems));
+            return 1;
+        }
+
+        using var limits = new EloverblikLimits(context.Time, context.Loggers);
+        using var client = new EloverblikClient(login.BaseUrl, login.RefreshToken, limits, config.Options!.DataDir, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        try
+        {
+            var points = await client.MeteringPointsAsync(withDetails: true, cancellationToken);
+            if (points.Count == 0)
+            {
+                await error.WriteLineAsync($"{Name}: the login of site '{site.Value.Site.Id}' has no metering points linked; link yours in the Eloverblik portal (eloverblik.dk)");
+                return 1;
+            }
+
+            await output.WriteLineAsync($"{points.Count} metering point(s) of site '{site.Value.Site.Id}'s Eloverblik login; use an id as metering_point_id:");
+            await output.WriteLineAsync(Table(points));
+            return 0;
+        }
+        catch (SourceException ex)
+        {
+            await error.WriteLineAsync($"{Name}: {ex.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>id, type, grid operator, resolution: aligned columns.</summary>
+    internal static string Table(IReadOnlyList<MeteringPointInfo> points) =>
+        TextTable.Render(["id", "type", "grid operator", "resolution"], points.Select(p => new[] { p.Id, p.TypeText, p.GridOperator ?? "-", p.Resolution ?? "-" }));
+}
