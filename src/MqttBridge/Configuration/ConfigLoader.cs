@@ -77,9 +77,20 @@ internal static class ConfigLoader
             problems.Add(new ConfigProblem(string.Empty, ConfigNode.LineOf(stream.Documents[1].RootNode), "only one YAML document is read; remove the second '---' document"));
         }
 
-        if (stream.Documents.Count > 0)
+        ConfigNode? document = null;
+        try
         {
-            switch (ConfigNode.FromYaml(stream.Documents[0].RootNode))
+            document = stream.Documents.Count > 0 ? ConfigNode.FromYaml(stream.Documents[0].RootNode) : null;
+        }
+        catch (ConfigTooLargeException e)
+        {
+            problems.Add(new ConfigProblem(string.Empty, null, $"{sourceName} cannot be read: {e.Message}"));
+            return null;
+        }
+
+        if (document is not null)
+        {
+            switch (document)
             {
                 // The root keeps no line: a missing top-level key belongs to no particular line.
                 case ConfigMap map:

@@ -327,4 +327,16 @@ public sealed class ValidationTests
         Assert.Equal("the value is not valid (expected a whole number)", MqttBridge.Configuration.ConfigSection.Invalid("api_token", "s3cr3t-t0ken", "is not a whole number"));
         Assert.Equal("'abc' is not a whole number", MqttBridge.Configuration.ConfigSection.Invalid("port", "abc", "is not a whole number"));
     }
+
+    [Fact]
+    public void Nested_yaml_aliases_that_expand_past_a_million_values_are_refused_without_expanding_them()
+    {
+        // Seven levels of ten aliases each: ten million values once expanded (a "billion laughs" document).
+        var yaml = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 6).Select(i =>
+            $"l{i}: &l{i} [{string.Join(", ", Enumerable.Repeat($"*l{i - 1}", 10))}]\n")) + MinimalSite;
+
+        var problem = SingleProblem(yaml);
+
+        Assert.Contains("expands to more than 1,000,000 values (nested YAML aliases?)", problem, StringComparison.Ordinal);
+    }
 }

@@ -21,6 +21,12 @@ internal sealed record ApiPolicy(string Name, int MaxCallsPerWindow, TimeSpan Wi
     /// <summary>A Retry-After longer than this is not waited out in-line: the source gives up and asks again then.</summary>
     public TimeSpan MaxInlineRetryAfter { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The longest Retry-After obeyed: a server asking for years (seen in the field) is asked again after a day.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The largest answer read, in bytes: a runaway answer must not take a small device's memory (32 MiB).</summary>
+    public int MaxAnswerBytes { get; init; } = 32 * 1024 * 1024;
+
     /// <summary>
     /// Statuses the caller handles itself: returned as answered, neither retried nor thrown (Eloverblik's 429 and 503
     /// pause every call of the process for a minute, which only the caller can arrange).
@@ -88,6 +94,7 @@ internal sealed partial class ApiClient : IDisposable
     public ApiClient(HttpClient http, ApiPolicy policy, TimeProvider time, ILogger logger)
     {
         _http = http;
+        _http.MaxResponseContentBufferSize = policy.MaxAnswerBytes;
         Policy = policy;
         _time = time;
         _logger = logger;
@@ -207,7 +214,8 @@ internal sealed partial class ApiClient : IDisposable
 
         if (outcome.Exception is not null)
         {
-            return outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException or TaskCanceledException;
+            // An answer over the size limit comes back as large next time: not worth a retry.
+            return outcome.Exception is HttpRequestException { HttpRequestError: not HttpRequestError.ConfigurationLimitExceeded } or TimeoutRejectedException or IOException or TaskCanceledException;
         }
 
         var response = outcome.Result!;
@@ -223,23 +231,14 @@ internal sealed partial class ApiClient : IDisposable
     private TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
         var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - _time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
+        var wait = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
+        return wait is not { } w ? null : w < TimeSpan.Zero ? TimeSpan.Zero : w > Policy.MaxRetryAfter ? Policy.MaxRetryAfter : w;
     }
 
     private static string Describe(Outcome<ApiResponse> outcome) => outcome switch
     {
         { Exception: TimeoutRejectedException } => "no answer in time",
+        { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded } } => "the answer is larger than the bridge reads (a limit against runaway answers)",
         { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } } => "connection refused or host unreachable",
         { Exception: HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } } => "host name not found",
         { Exception: HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } } => "TLS handshake failed",

@@ -87,6 +87,31 @@ public sealed class ApiClientTests
     }
 
     [Fact]
+    public async Task A_retry_after_of_years_is_obeyed_for_a_day_at_most()
+    {
+        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        using var server = new FakeApiServer(_ => FakeResponse.Plain(503) with { Headers = new Dictionary<string, string> { ["Retry-After"] = "99999999" } });
+        using var client = Client(server, new FakeTimeProvider(now));
+
+        var ex = await Assert.ThrowsAsync<SourceException>(() => client.SendAsync(Get, CancellationToken.None));
+
+        Assert.Equal(now.AddDays(1), ex.RetryAt);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task An_answer_over_the_size_limit_is_one_clear_fault_and_not_fetched_again()
+    {
+        using var server = new FakeApiServer(_ => FakeResponse.Json("[" + new string(' ', 4096) + "]"));
+        using var client = Client(server, policy: new ApiPolicy("Test API", 100, TimeSpan.FromHours(1)) { FirstRetryDelay = TimeSpan.FromMilliseconds(10), MaxAnswerBytes = 1024 });
+
+        var ex = await Assert.ThrowsAsync<SourceException>(() => client.SendAsync(Get, CancellationToken.None));
+
+        Assert.Contains("larger than the bridge reads", ex.Message, StringComparison.Ordinal);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
     public async Task A_long_retry_after_is_not_waited_out_but_becomes_the_next_attempt_time()
     {
         var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
