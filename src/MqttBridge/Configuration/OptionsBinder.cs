@@ -223,6 +223,13 @@ internal static partial class OptionsBinder
             return null;
         }
 
+        // A user, password or query in the URL would be logged with it; the source's own keys carry credentials.
+        if (uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            s.Report("base_url", "the value is not valid: a base URL holds no user name, password, query or fragment (they would show in logs); put credentials in the source's own keys");
+            return null;
+        }
+
         return text;
     }
 

@@ -13,7 +13,7 @@ internal static class SourceRoles
     /// <summary><c>tariff</c> or <c>meter</c>: the site's config key, and the role in logs and <c>bridge/info</c>.</summary>
     public static string Key(this SourceRole role) => role == SourceRole.Tariff ? "tariff" : "meter";
 
-    /// <summary><c>ok</c>, <c>degraded</c> or <c>failing</c>.</summary>
+    /// <summary><c>starting</c>, <c>ok</c>, <c>degraded</c> or <c>failing</c>.</summary>
     public static string Text(this SourceStatus status) => status.ToString().ToLowerInvariant();
 }
 
@@ -64,9 +64,13 @@ internal enum SourceCapabilities
     SubscriptionPrice = 1 << 10,
 }
 
-/// <summary>What a source's health is: all well, a fault while good data still serves, or a fault with nothing left to serve.</summary>
+/// <summary>
+/// What a source's health is: not answered yet, all well, a fault while good data still serves, or a fault with nothing
+/// left to serve.
+/// </summary>
 internal enum SourceStatus
 {
+    Starting,
     Ok,
     Degraded,
     Failing,
@@ -178,9 +182,13 @@ internal sealed record SourceReport(SourceRole Role, string Type, SourceCapabili
     /// <summary>Whether the source offers <paramref name="capability"/> (all of its flags) now; see <see cref="Offered"/>.</summary>
     public bool Can(SourceCapabilities capability) => (Offered & capability) == capability;
 
-    /// <summary>Ok without a fault; Degraded while good data still covers <paramref name="now"/>; Failing once it has run out.</summary>
+    /// <summary>
+    /// Starting before the first answer; Ok without a fault; Degraded while good data still covers <paramref name="now"/>;
+    /// Failing once it has run out.
+    /// </summary>
     public SourceStatus StatusAt(DateTimeOffset now) =>
-        LastError is null ? SourceStatus.Ok
+        LastError is null && LastGoodFetch is null ? SourceStatus.Starting
+        : LastError is null ? SourceStatus.Ok
         : LastGoodFetch is null || DataRunOut(now) ? SourceStatus.Failing
         : SourceStatus.Degraded;
 

@@ -339,4 +339,23 @@ public sealed class ValidationTests
 
         Assert.Contains("expands to more than 1,000,000 values (nested YAML aliases?)", problem, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("https://user:s3cret@api.example.test/grid")]
+    [InlineData("https://api.example.test/grid?code=s3cret")]
+    public void A_base_url_with_credentials_in_it_is_refused_without_echoing_them(string url)
+    {
+        var problem = SingleProblem($"""
+            sites:
+              - id: home
+                name: Home
+                meter:
+                  type: elvia
+                  token: t0ken
+                  base_url: "{url}"
+            """);
+
+        Assert.StartsWith("sites[0].meter.base_url (line 7): the value is not valid: a base URL holds no user name, password, query or fragment", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", problem, StringComparison.Ordinal);
+    }
 }

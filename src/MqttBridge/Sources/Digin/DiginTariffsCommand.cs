@@ -41,8 +41,19 @@ internal sealed class DiginTariffsCommand : ISourceCommand
     public string? Validate(CommandLine cli)
     {
         ArgumentNullException.ThrowIfNull(cli);
-        return cli.BaseUrl is { } baseUrl && (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            ? $"--base-url '{baseUrl}' is not an absolute http:// or https:// URL"
+        if (cli.BaseUrl is not { } baseUrl)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return uri?.UserInfo.Length > 0 ? "--base-url is not an absolute http:// or https:// URL" : $"--base-url '{baseUrl}' is not an absolute http:// or https:// URL";
+        }
+
+        // As for base_url in the configuration: the URL is printed, so it must carry no credentials.
+        return uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0
+            ? "--base-url holds a user name, password, query or fragment; give only the company's base URL and the key as --api-key"
             : null;
     }
 
