@@ -21,4 +21,7 @@ internal interface IRetainedPublisher
     /// for them to arrive), for clearing stale discovery at start. Waits for the first connection.
     /// </summary>
     Task<IReadOnlyDictionary<string, string>> ReadRetainedAsync(string topicFilter, TimeSpan window, CancellationToken cancellationToken);
+
+    /// <summary>True when another bridge was already online on the same base topic at the first connection.</summary>
+    bool AnotherBridgeOnline { get; }
 }

@@ -23,6 +23,9 @@ namespace MqttBridge.Mqtt;
 internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
 {
     private const string Online = "online";
+
+    /// <summary>How long the first connection waits for a retained <c>&lt;base&gt;/status</c> (a broker sends it right after SUBACK).</summary>
+    private static readonly TimeSpan OtherBridgeWindow = TimeSpan.FromMilliseconds(500);
     private const string Offline = BrokerClientOptions.Offline;
     private static readonly TimeSpan OperationTimeout = BrokerClientOptions.OperationTimeout;
 
@@ -134,6 +137,17 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         await _firstConnected.Task.WaitAsync(cancellationToken);
 
         var client = _client ?? throw new MqttClientNotConnectedException();
+        return await ReadRetainedAsync(client, topicFilter, window, cancellationToken);
+    }
+
+    /// <summary>
+    /// True when <c>&lt;base&gt;/status</c> was already retained <c>online</c> before this bridge's first connection: another
+    /// bridge is live on the same base topic (or a previous run ended without its Last Will, the broker having died).
+    /// </summary>
+    public bool AnotherBridgeOnline { get; private set; }
+
+    private async Task<IReadOnlyDictionary<string, string>> ReadRetainedAsync(IMqttClient client, string topicFilter, TimeSpan window, CancellationToken cancellationToken)
+    {
         var reader = new RetainedReader(topicFilter);
         lock (_readersGate)
         {
@@ -352,6 +366,20 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
     private async Task<string> RunConnectedAsync(Task<string> lost, CancellationToken cancellationToken)
     {
         var client = _client ?? throw new MqttClientNotConnectedException();
+
+        // Before the first 'online': is another bridge already online on this base topic? Then the two overwrite each
+        // other, and the stale clean-up must not take the other's sites for ours.
+        if (Volatile.Read(ref _connectedCount) == 0)
+        {
+            var before = await ReadRetainedAsync(client, _statusTopic, OtherBridgeWindow, cancellationToken);
+            AnotherBridgeOnline = before.TryGetValue(_statusTopic, out var status) && status == Online;
+            if (AnotherBridgeOnline)
+            {
+                _logger.LogWarning(
+                    "{Topic} was already 'online' before this bridge connected: another bridge seems to run with the same mqtt.base_topic, and the two overwrite each other's topics. Give each bridge its own mqtt.base_topic; until then this bridge clears no retained discovery it does not know as its own",
+                    _statusTopic);
+            }
+        }
 
         // In this order: availability first, then listen for Home Assistant's birth, then everything we know
         // (a broker without persistence has lost it all; discovery goes first).

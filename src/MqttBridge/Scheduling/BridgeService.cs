@@ -243,6 +243,12 @@ internal sealed partial class BridgeService(
         try
         {
             var retained = await publisher.ReadRetainedAsync(topics.AllDeviceDiscovery, StaleDiscoveryWindow, ct);
+            if (publisher.AnotherBridgeOnline)
+            {
+                // Sites the broker shows but this config lacks are then likely the other bridge's, still live.
+                return;
+            }
+
             var ids = sites.Select(s => s.Site.Id).ToHashSet(StringComparer.Ordinal);
             foreach (var topic in StaleDiscovery.TopicsToClear(retained, ids, topics))
             {

@@ -131,4 +131,22 @@ public sealed class SharedBrokerTests(ITestOutputHelper output) : IAsyncLifetime
         using var doc = JsonDocument.Parse(discovery);
         return doc.RootElement.GetProperty("components").GetProperty("grid_price").GetProperty("unique_id").GetString()!;
     }
+
+    [Fact]
+    public async Task A_second_bridge_on_the_same_base_topic_clears_none_of_the_first_ones_live_sites_and_says_why()
+    {
+        // Another bridge is live on the default base topic with a site "cabin" that this bridge's config does not have.
+        await MosquittoSub.PublishAsync(_mosquitto.Port, "mqttbridge/status", "online", retain: true);
+        await MosquittoSub.PublishAsync(_mosquitto.Port, "homeassistant/device/mqttbridge_cabin/config", """{"origin":{"name":"MqttBridge"},"availability_topic":"mqttbridge/status","components":{"grid_price":{"platform":"sensor","unique_id":"mqttbridge_cabin_grid_price","state_topic":"mqttbridge/cabin/grid_price"}}}""", retain: true);
+        await MosquittoSub.PublishAsync(_mosquitto.Port, "mqttbridge/cabin/grid_price", "0.41", retain: true);
+
+        using var second = Start(null, Path.Combine(_dir, "second"));
+        await second.WaitForOutputAsync("another bridge seems to run with the same mqtt.base_topic", Patience);
+        var retained = await MosquittoSub.WaitUntilAsync(_mosquitto.Port, r => r.ContainsKey("homeassistant/device/mqttbridge_home/config") && r.ContainsKey("mqttbridge/home/grid_price"), Patience);
+        output.WriteLine(second.Output);
+
+        Assert.True(retained.ContainsKey("homeassistant/device/mqttbridge_cabin/config"), "the other bridge's live site was cleared");
+        Assert.Equal("0.41", retained["mqttbridge/cabin/grid_price"]);
+        Assert.DoesNotContain("Clearing homeassistant/device/mqttbridge_cabin/config", second.Output, StringComparison.Ordinal);
+    }
 }

@@ -11,6 +11,8 @@ internal sealed class RecordingPublisher : IRetainedPublisher
 
     public IReadOnlyDictionary<string, string> PreExisting { get; init; } = new Dictionary<string, string>();
 
+    public bool AnotherBridgeOnline { get; init; }
+
     public IReadOnlyDictionary<string, string> Retained => _retained;
 
     public IReadOnlyList<KeyValuePair<string, string>> Log => [.. _log];
