@@ -77,6 +77,12 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
             return source.Help;
         }
 
+        // A source's name alone (`help eloverblik`): the help of each of its commands.
+        if (words.Length == 1 && commands.Where(c => c.Source == words[0]).Select(c => c.Help).ToList() is { Count: > 0 } helps)
+        {
+            return string.Join("\n\n", helps);
+        }
+
         return topic switch
         {
             "run" => """
@@ -194,6 +200,13 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
                         SetCommand(CliCommand.Source, $"{word} {verb}");
                         sourceCommand = found;
                     }
+                    else if (verb is "--help" or "-h")
+                    {
+                        // "digin --help": the help of the source's commands, as "help digin".
+                        i++;
+                        help = true;
+                        helpTopic = word;
+                    }
                     else
                     {
                         var verbs = string.Join(", ", commands.Where(c => c.Source == word).Select(c => c.Verb));
@@ -301,8 +314,9 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
         writer.WriteLine("  help [COMMAND]    print this help, or a command's");
         foreach (var command in SourceCommands.All)
         {
-            var name = $"{command.Source} {command.Verb}" + (command.ShortName is null ? string.Empty : $" ({command.ShortName})");
-            writer.WriteLine($"  {name,-16}  {command.Summary}");
+            // Two-word names are longer than the column: the summary goes on its own line, aligned with the others.
+            var name = $"{command.Source} {command.Verb}" + (command.ShortName is null ? string.Empty : $" (or {command.ShortName})");
+            writer.WriteLine(name.Length <= 16 ? $"  {name,-16}  {command.Summary}" : $"  {name}\n                    {command.Summary}");
         }
 
         writer.WriteLine("                    source commands take --site ID to pick a configured site");

@@ -82,6 +82,8 @@ public sealed class CommandLineTests
     [InlineData(new[] { "tariffs", "--help" }, "tariffs", "Usage: mqttbridge tariffs")]
     [InlineData(new[] { "digin", "tariffs", "--help" }, "digin tariffs", "Usage: mqttbridge tariffs")]
     [InlineData(new[] { "help", "digin", "tariffs" }, "digin tariffs", "Usage: mqttbridge tariffs")]
+    [InlineData(new[] { "help", "digin" }, "digin", "Usage: mqttbridge tariffs")]
+    [InlineData(new[] { "digin", "--help" }, "digin", "Usage: mqttbridge tariffs")]
     public void Help_after_a_command_is_that_commands_help(string[] args, string topic, string start)
     {
         var line = CommandLine.Parse(args);
