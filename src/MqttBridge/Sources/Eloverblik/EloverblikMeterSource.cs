@@ -39,8 +39,7 @@ internal sealed partial class EloverblikMeterSource : IMeterSource
     private int _incompleteMornings;
     private string? _id;
     private bool _cacheLoaded;
-    private bool _delivered;
-    private SourceException? _pendingFault;
+    private readonly RestartGrace _grace = new();
 
     public EloverblikMeterSource(EloverblikMeterOptions options, EloverblikClient client, ResponseCache cache, TimeZoneInfo zone, ILogger logger)
     {
@@ -53,34 +52,21 @@ internal sealed partial class EloverblikMeterSource : IMeterSource
 
     private string CacheKey => $"readings|{_client.Key}|{_options.MeteringPointId ?? "first"}|production={_options.IncludeProduction}";
 
-    public async Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (_pendingFault is { } fault)
-        {
-            _pendingFault = null;
-            throw fault;
-        }
-
-        _client.WarnIfExpiring(now, _zone);
-        LoadCacheOnce(now);
-        if (_due <= now)
-        {
-            try
+    public Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _grace.FetchAsync(
+            async () =>
             {
-                await FetchSeriesAsync(now, cancellationToken);
-            }
-            catch (SourceException ex) when (!_delivered && _fetchedAt is not null)
-            {
-                // Just restarted with readings on disk and the API fails: publish those first, report the fault next round.
-                _pendingFault = ex;
-                _delivered = true;
-                return Snapshot(now) with { NextRefresh = now };
-            }
-        }
+                _client.WarnIfExpiring(now, _zone);
+                LoadCacheOnce(now);
+                if (_due <= now)
+                {
+                    await FetchSeriesAsync(now, cancellationToken);
+                }
 
-        _delivered = true;
-        return Snapshot(now);
-    }
+                return Snapshot(now);
+            },
+            () => _fetchedAt is not null,
+            () => Snapshot(now) with { NextRefresh = now });
 
     /// <summary>The first local day of the window: the first of last month (for <c>last_month_max_hour</c>).</summary>
     internal DateOnly WindowStart(DateTimeOffset now)

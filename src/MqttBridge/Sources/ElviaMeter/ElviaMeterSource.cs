@@ -61,8 +61,7 @@ internal sealed partial class ElviaMeterSource : IMeterSource
     private DateTimeOffset _maxHoursDue = DateTimeOffset.MinValue;
     private int _incompleteMornings;
     private bool _cacheLoaded;
-    private bool _delivered;
-    private SourceException? _pendingFault;
+    private readonly RestartGrace _grace = new();
 
     public ElviaMeterSource(ElviaMeterOptions options, ApiClient client, ResponseCache cache, TimeZoneInfo zone, ILogger logger)
     {
@@ -84,38 +83,25 @@ internal sealed partial class ElviaMeterSource : IMeterSource
 
     private string MaxHoursKey => $"v2/maxhours|{Scope}";
 
-    public async Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (_pendingFault is { } fault)
-        {
-            _pendingFault = null;
-            throw fault;
-        }
-
-        LoadCacheOnce(now);
-        try
-        {
-            if (_valuesDue <= now)
+    public Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _grace.FetchAsync(
+            async () =>
             {
-                await FetchValuesAsync(now, cancellationToken);
-            }
+                LoadCacheOnce(now);
+                if (_valuesDue <= now)
+                {
+                    await FetchValuesAsync(now, cancellationToken);
+                }
 
-            if (_maxHoursDue <= now)
-            {
-                await FetchMaxHoursAsync(now, cancellationToken);
-            }
-        }
-        catch (SourceException ex) when (!_delivered && (_values is not null || _months.Count > 0))
-        {
-            // Just restarted with cached data and the API fails: publish the cache first, report the fault next round.
-            _pendingFault = ex;
-            _delivered = true;
-            return Snapshot(now) with { NextRefresh = now };
-        }
+                if (_maxHoursDue <= now)
+                {
+                    await FetchMaxHoursAsync(now, cancellationToken);
+                }
 
-        _delivered = true;
-        return Snapshot(now);
-    }
+                return Snapshot(now);
+            },
+            () => _values is not null || _months.Count > 0,
+            () => Snapshot(now) with { NextRefresh = now });
 
     /// <summary>The request for the meter values of [start of month or yesterday, this hour), offsets from Europe/Oslo.</summary>
     internal string ValuesPath(DateTimeOffset now)

@@ -10,33 +10,13 @@ namespace MqttBridge.Sources.Oresundskraft;
 /// </summary>
 internal sealed class OresundskraftSource(OresundskraftFeed feed, string? meteringPointId) : IMeterSource
 {
-    private bool _delivered;
-    private SourceException? _pendingFault;
+    private readonly RestartGrace _grace = new();
 
-    public async Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (_pendingFault is { } fault)
-        {
-            _pendingFault = null;
-            throw fault;
-        }
-
-        CustomerData data;
-        try
-        {
-            data = await feed.GetAsync(now, cancellationToken);
-        }
-        catch (SourceException ex) when (!_delivered && feed.Known is { } cached)
-        {
-            // Just restarted with a cached answer and the API fails: publish the cache first, report the fault next round.
-            _pendingFault = ex;
-            _delivered = true;
-            return Snapshot(cached) with { NextRefresh = now };
-        }
-
-        _delivered = true;
-        return Snapshot(data);
-    }
+    public Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _grace.FetchAsync(
+            async () => Snapshot(await feed.GetAsync(now, cancellationToken)),
+            () => feed.Known is not null,
+            () => Snapshot(feed.Known!) with { NextRefresh = now });
 
     /// <summary>
     /// What a site's sensors read of one metering point: its hours with the month max rule (the API states no max), what
