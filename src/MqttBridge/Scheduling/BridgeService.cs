@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MqttBridge.Mqtt;
@@ -33,7 +34,8 @@ internal sealed partial class BridgeService(
     private readonly Dictionary<SourceRunner, Task> _refreshing = [];
 
     /// <summary>Released when a refresh ends, so the loop publishes its data at once.</summary>
-    private readonly SemaphoreSlim _refreshed = new(0);
+    /// <remarks>Capacity one: a thousand refreshes ending together are one wake and one render, not a thousand.</remarks>
+    private readonly Channel<bool> _refreshed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     // Discovery topic -> the payload last published there, across restarts: what a site had before.
     private readonly Dictionary<string, string> _discovery = discoveryRecord?.Load() ?? [];
@@ -64,12 +66,6 @@ internal sealed partial class BridgeService(
 
         await Task.WhenAll(_refreshing.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await cleanup.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    public override void Dispose()
-    {
-        _refreshed.Dispose();
-        base.Dispose();
     }
 
     private void StartDueRefreshes(DateTimeOffset now, CancellationToken ct)
@@ -103,7 +99,7 @@ internal sealed partial class BridgeService(
         }
         finally
         {
-            _refreshed.Release();
+            _refreshed.Writer.TryWrite(true);
         }
     }
 
@@ -209,7 +205,7 @@ internal sealed partial class BridgeService(
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var timer = Task.Delay(target - now, time, stop.Token);
-            var refreshed = _refreshed.WaitAsync(stop.Token);
+            var refreshed = _refreshed.Reader.ReadAsync(stop.Token).AsTask();
             var first = await Task.WhenAny(timer, refreshed);
             await stop.CancelAsync();
             ct.ThrowIfCancellationRequested();
