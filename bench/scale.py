@@ -6,6 +6,8 @@
                                                        PORT_FILE, calls counted in CALLS_FILE), gone after SECONDS
   scale.py watch PORT N SECONDS                        count distinct retained mqttbridge/+/grid_price topics on a broker;
                                                        prints the wall clock (ns since the epoch) when all N are there
+  scale.py boundary LEAD                               for libfaketime: the offset (s) that puts a price-changing slot
+                                                       boundary LEAD seconds from now, and that boundary (s since the epoch)
 
 digin-shared: every site has the same metering point (one tariff, one call); digin-distinct: every site its own.
 The fake answers the standard's monthlymax example with its hours moved to today and tomorrow (Europe/Oslo),
@@ -132,6 +134,17 @@ def digin(port_file, calls_file, fixture, seconds):
     server.serve_forever()
 
 
+def boundary(lead):
+    """06:00 Europe/Oslo on a coming Tuesday clear of Norwegian public holidays (no Tuesday from March to June or
+    from 20 December to 2 January): the static tariff's night band ends and the DIGIN example's price rises there."""
+    now = time.time()
+    day = datetime.now(OSLO).date() + timedelta(days=1)
+    while day.weekday() != 1 or 3 <= day.month <= 6 or (day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 2):
+        day += timedelta(days=1)
+    target = int(datetime(day.year, day.month, day.day, 6, tzinfo=OSLO).timestamp())
+    print(f"{round(target - now - lead)} {target}")
+
+
 def watch(port, n, seconds):
     proc = subprocess.Popen(
         ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-q", "1", "-t", "mqttbridge/+/grid_price", "-F", "%t",
@@ -157,6 +170,8 @@ if __name__ == "__main__":
         config(args[0], int(args[1]), int(args[2]), args[3], args[4] if len(args) > 4 else None)
     elif cmd == "digin":
         digin(args[0], args[1], args[2], float(args[3]))
+    elif cmd == "boundary":
+        boundary(float(args[0]))
     elif cmd == "watch":
         sys.exit(watch(int(args[0]), int(args[1]), int(args[2])))
     else:

@@ -3,24 +3,28 @@
 # N sites. For each kind of site and each N it prints: the time from process start until every site's grid_price is
 # retained on the broker (counted with mosquitto_sub), the CPU used in a steady window after that, the RSS at its
 # end, and what the bridge published in that window (messages and bytes per site, scaled to a minute), plus the
-# calls the fake DIGIN answered. Never part of the test run; numbers go in the README's "Performance" section.
+# calls the fake DIGIN answered. With libfaketime (Debian package faketime, installed when missing) the bridge's clock
+# is moved so that a price-changing slot boundary (06:00 Oslo on a workday) falls in the window: then it also prints
+# the time from that boundary to the last site's new grid_price, and the window's traffic is that boundary's.
+# Never part of the test run; numbers go in the README's "Performance" section.
 #
-#   bench/scale.sh [-n "1 100 1000"] [-s STEADY_SECONDS] [-k "static digin-shared digin-distinct"] [-t START_LIMIT] [-P]
+#   bench/scale.sh [-n "1 100 1000"] [-s STEADY] [-b LEAD] [-k "static digin-shared digin-distinct"] [-t LIMIT] [-P]
 #
 #   -n  site counts (default "1 100 1000")        -s  steady window in seconds (default 20)
 #   -k  kinds (default all three):  static = the default config's static tariff on every site;
 #       digin-shared = every site on one metering point, digin-distinct = one metering point each, both against a
 #       fake DIGIN GridTariffAPI on 127.0.0.1 answering the standard's monthlymax example moved to today/tomorrow
+#   -b  seconds from start to the boundary (default 10; 0: no libfaketime); must exceed the start time + 2 s
 #   -t  seconds allowed from start to all states (default 120)   -P  reuse bench/out/jit instead of publishing
 #
 # Everything runs on 127.0.0.1 on free ports, under `timeout`, and is stopped and removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-counts="1 100 1000"; steady=20; kinds="static digin-shared digin-distinct"; limit=120; publish=1
-while getopts "n:s:k:t:P" opt; do
+counts="1 100 1000"; steady=20; lead=10; kinds="static digin-shared digin-distinct"; limit=120; publish=1
+while getopts "n:s:b:k:t:P" opt; do
   case $opt in
-    n) counts=$OPTARG ;; s) steady=$OPTARG ;; k) kinds=$OPTARG ;; t) limit=$OPTARG ;; P) publish=0 ;;
-    *) sed -n '2,16p' "$0"; exit 2 ;;
+    n) counts=$OPTARG ;; s) steady=$OPTARG ;; b) lead=$OPTARG ;; k) kinds=$OPTARG ;; t) limit=$OPTARG ;; P) publish=0 ;;
+    *) sed -n '2,21p' "$0"; exit 2 ;;
   esac
 done
 fixture=${DIGIN_FIXTURE:-tests/fixtures/digin/DiginGridTariffAPI.v1_0_meteringpointsgridtariffs_json_output_monthlymax_example1.json}
@@ -30,10 +34,14 @@ mkdir -p "$out"
 need=()
 command -v mosquitto >/dev/null 2>&1 || need+=(mosquitto)
 command -v mosquitto_sub >/dev/null 2>&1 || need+=(mosquitto-clients)
+faketime_lib=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1 || true)
+[ "$lead" != 0 ] && [ -z "$faketime_lib" ] && need+=(faketime)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || true
+  faketime_lib=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1 || true)
 fi
+[ -z "$faketime_lib" ] && lead=0
 
 if [ "$publish" = 1 ] || [ ! -x "$out/jit/mqttbridge" ]; then
   echo "Publishing the JIT build..." >&2
@@ -58,14 +66,20 @@ hz=$(getconf CLK_TCK)
 
 run() {
   local kind=$1 n=$2 dir=$tmp/$1-$2 port digin_port="" bridge_pid watch_pid tpid done_ns start_ns
+  local fake=() offset=0 boundary=0
   mkdir -p "$dir/data"
+  if [ "$lead" != 0 ]; then
+    # The bridge and the fake DIGIN both see the clock moved by offset: the boundary comes lead seconds from now.
+    read -r offset boundary < <(python3 bench/scale.py boundary "$lead")
+    fake=(env LD_PRELOAD="$faketime_lib" FAKETIME="+${offset}s")
+  fi
   local bound=$((limit + steady + 60))
   port=$(free_port)
   printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\n' "$port" >"$dir/mosquitto.conf"
   timeout "$bound" mosquitto -c "$dir/mosquitto.conf" >"$dir/mosquitto.log" 2>&1 &
   pids+=($!)
   if [ "$kind" != static ]; then
-    timeout "$bound" python3 bench/scale.py digin "$dir/digin.port" "$dir/digin.calls" "$fixture" "$bound" &
+    "${fake[@]}" timeout "$bound" python3 bench/scale.py digin "$dir/digin.port" "$dir/digin.calls" "$fixture" "$bound" &
     pids+=($!)
     until [ -s "$dir/digin.port" ]; do sleep 0.1; done
     digin_port=$(cat "$dir/digin.port")
@@ -77,7 +91,7 @@ run() {
   watch_pid=$!; pids+=($watch_pid)
   sleep 0.3 # the watcher is subscribed; states retained before that still reach it
   start_ns=$(date +%s%N)
-  timeout "$bound" "$exe" --config "$dir/config.yaml" >"$dir/bridge.log" 2>&1 &
+  "${fake[@]}" timeout "$bound" "$exe" --config "$dir/config.yaml" >"$dir/bridge.log" 2>&1 &
   tpid=$!; pids+=($tpid)
   bridge_pid=""
   while [ -z "$bridge_pid" ] && kill -0 "$tpid" 2>/dev/null; do bridge_pid=$(pgrep -P "$tpid" || true); done
@@ -90,7 +104,9 @@ run() {
   done_ns=$(cat "$dir/done")
 
   # Steady window: new (not retained) messages on every topic, their payload sizes, and the CPU used.
-  timeout $((steady + 10)) mosquitto_sub -h 127.0.0.1 -p "$port" -q 1 -t '#' -R -F '%l' -W "$steady" >"$dir/steady" 2>/dev/null &
+  # First the startup's own traffic: everything retained so far, and what follows in a 2 s settle.
+  timeout 10 mosquitto_sub -h 127.0.0.1 -p "$port" -q 1 -t '#' -F '%l' -W 2 >"$dir/startup" 2>/dev/null || true
+  timeout $((steady + 10)) mosquitto_sub -h 127.0.0.1 -p "$port" -q 1 -t '#' -R -F '%U %l %t' -W "$steady" >"$dir/steady" 2>/dev/null &
   local sub_pid=$!; pids+=($sub_pid)
   local t0 t1 rss calls="-"
   t0=$(ticks "$bridge_pid")
@@ -102,18 +118,28 @@ run() {
   kill -TERM "$tpid" 2>/dev/null || true
   wait "$tpid" 2>/dev/null || true
   cp "$dir/bridge.log" "$out/scale-$kind-$n.log"
+  # The boundary counts only when the whole window came after it was 2 s away (else the startup overlapped it).
+  local real_boundary=0
+  [ "$lead" != 0 ] && real_boundary=$((boundary - offset))
   awk -v kind="$kind" -v n="$n" -v ms=$(((done_ns - start_ns) / 1000000)) -v rss="$rss" -v t0="$t0" -v t1="$t1" \
-      -v hz="$hz" -v steady="$steady" -v calls="$calls" '
-    { msgs++; bytes += $1 }
+      -v hz="$hz" -v steady="$steady" -v calls="$calls" -v b="$real_boundary" -v done_s=$((done_ns / 1000000000)) '
+    FILENAME == ARGV[1] { smsgs++; sbytes += $1; next }
+    { msgs++; bytes += $2 }
+    $3 ~ /^mqttbridge\/[^\/]+\/grid_price$/ { if (!($3 in seen)) { seen[$3] = 1; sites++ } if ($1 > last) last = $1 }
     END {
-      printf "%-15s %6d %9d ms %9.1f MiB %7.1f %% %10.2f %12.0f %6s\n", kind, n, ms, rss / 1024,
-        100 * (t1 - t0) / hz / steady, msgs / n * 60 / steady, bytes / n * 60 / steady, calls
-    }' "$dir/steady"
+      burst = "-"
+      if (b > 0 && b > done_s + 2 && b < done_s + 2 + steady)
+        burst = sites == n ? sprintf("%d ms", (last - b) * 1000) : sprintf("%d/%d", sites, n)
+      else if (b > 0) burst = "missed"
+      printf "%-15s %6d %9d ms %6.0f/%-7.0f %7.1f MiB %6.1f %% %11s %6.1f/%-7.0f %6s\n", kind, n, ms, smsgs / n, sbytes / n,
+        rss / 1024, 100 * (t1 - t0) / hz / steady, burst, msgs / n, bytes / n, calls
+    }' "$dir/startup" "$dir/steady"
 }
 
-echo "MqttBridge scale benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m), steady window ${steady} s"
-printf '%-15s %6s %12s %13s %9s %10s %12s %6s\n' kind sites "all retained" "RSS" "CPU" "msgs/site" "bytes/site" "calls"
-printf '%-15s %6s %12s %13s %9s %10s %12s %6s\n' "" "" "from start" "after window" "in window" "per min" "per min" "DIGIN"
+echo "MqttBridge scale benchmark (JIT), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m), window ${steady} s" \
+  "$([ "$lead" != 0 ] && echo "with a slot boundary at start + ${lead} s (libfaketime)" || echo "without a boundary")"
+printf '%-15s %6s %12s %14s %11s %8s %11s %14s %6s\n' kind sites "all retained" "startup msgs" "RSS after" "CPU in" "boundary to" "window msgs" "DIGIN"
+printf '%-15s %6s %12s %14s %11s %8s %11s %14s %6s\n' "" "" "from start" "/bytes a site" "window" "window" "last state" "/bytes a site" "calls"
 for kind in $kinds; do
   for n in $counts; do
     run "$kind" "$n"
