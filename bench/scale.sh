@@ -14,13 +14,13 @@
 #   -k  kinds (default all three):  static = the default config's static tariff on every site;
 #       digin-shared = every site on one metering point, digin-distinct = one metering point each, both against a
 #       fake DIGIN GridTariffAPI on 127.0.0.1 answering the standard's monthlymax example moved to today/tomorrow
-#   -b  seconds from start to the boundary (default 10; 0: no libfaketime); must exceed the start time + 2 s
+#   -b  seconds from start to the boundary (default 20; 0: no libfaketime); must fall in the window, after start + 2 s
 #   -t  seconds allowed from start to all states (default 120)   -P  reuse bench/out/jit instead of publishing
 #
 # Everything runs on 127.0.0.1 on free ports, under `timeout`, and is stopped and removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-counts="1 100 1000"; steady=20; lead=10; kinds="static digin-shared digin-distinct"; limit=120; publish=1
+counts="1 100 1000"; steady=20; lead=20; kinds="static digin-shared digin-distinct"; limit=120; publish=1
 while getopts "n:s:b:k:t:P" opt; do
   case $opt in
     n) counts=$OPTARG ;; s) steady=$OPTARG ;; b) lead=$OPTARG ;; k) kinds=$OPTARG ;; t) limit=$OPTARG ;; P) publish=0 ;;
