@@ -149,7 +149,7 @@ def watch(port, n, seconds):
     proc = subprocess.Popen(
         ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-q", "1", "-t", "mqttbridge/+/grid_price", "-F", "%t",
          "-W", str(seconds)],
-        stdout=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     seen = set()
     try:
         for line in proc.stdout:
@@ -160,7 +160,7 @@ def watch(port, n, seconds):
     finally:
         proc.kill()
         proc.wait()
-    print(f"timeout: {len(seen)} of {n}", file=sys.stderr)
+    print(f"{len(seen)} of {n} retained after {seconds} s", file=sys.stderr)
     return 1
 
 

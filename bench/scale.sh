@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Scale benchmark (issue 15): the JIT build (`dotnet publish`) against a local mosquitto, with generated configs of
 # N sites. For each kind of site and each N it prints: the time from process start until every site's grid_price is
-# retained on the broker (counted with mosquitto_sub), the CPU used in a steady window after that, the RSS at its
-# end, and what the bridge published in that window (messages and bytes per site, scaled to a minute), plus the
-# calls the fake DIGIN answered. With libfaketime (Debian package faketime, installed when missing) the bridge's clock
+# retained on the broker (counted with mosquitto_sub), the messages and bytes per site retained at start, the CPU
+# used in a window after that and the RSS at its end, what the bridge published in that window (messages and bytes
+# per site), and the calls the fake DIGIN answered. With libfaketime (Debian package faketime, installed when missing) the bridge's clock
 # is moved so that a price-changing slot boundary (06:00 Oslo on a workday) falls in the window: then it also prints
 # the time from that boundary to the last site's new grid_price, and the window's traffic is that boundary's.
 # Never part of the test run; numbers go in the README's "Performance" section.
@@ -96,7 +96,8 @@ run() {
   bridge_pid=""
   while [ -z "$bridge_pid" ] && kill -0 "$tpid" 2>/dev/null; do bridge_pid=$(pgrep -P "$tpid" || true); done
   if ! wait "$watch_pid"; then
-    printf '%-15s %6s  %s; log: %s\n' "$kind" "$n" "$(cat "$dir/watch.err")" "$(tail -n 3 "$dir/bridge.log" | tr '\n' ' ')"
+    printf '%-15s %6s  %s, RSS %s MiB; log in %s\n' "$kind" "$n" "$(cat "$dir/watch.err")" \
+      "$(ps -o rss= -p "$bridge_pid" | awk '{printf "%.1f", $1 / 1024}')" "$out/scale-$kind-$n.log"
     cp "$dir/bridge.log" "$out/scale-$kind-$n.log"
     kill -TERM "$tpid" 2>/dev/null || true
     return 0
