@@ -205,18 +205,8 @@ internal sealed partial class EloverblikClient : IDisposable
         _pointsGate.Dispose();
     }
 
-    internal static T Parse<T>(string text, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string endpoint)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(text, type)
-                ?? throw new SourceException($"{EloverblikMapper.Api} sent 'null' for {endpoint}; keeping the last good data");
-        }
-        catch (JsonException ex)
-        {
-            throw new SourceException($"{EloverblikMapper.Api} sent malformed JSON for {endpoint} ({ex.Message}); keeping the last good data", null, ex);
-        }
-    }
+    internal static T Parse<T>(string text, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string endpoint) =>
+        ApiJson.Parse(text, type, EloverblikMapper.Api, endpoint);
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

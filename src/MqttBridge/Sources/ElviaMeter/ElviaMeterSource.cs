@@ -192,18 +192,8 @@ internal sealed partial class ElviaMeterSource : IMeterSource
     private IReadOnlyList<MonthMax> ParseMaxHours(string body, DateTimeOffset fetchedAt) =>
         ElviaMeterMapper.MapMaxHours(Deserialize(body, ElviaMeterJsonContext.Default.MaxHoursResponse, "v2/maxhours"), _options.MeteringPointId, fetchedAt, _zone);
 
-    private static T Deserialize<T>(string body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string endpoint)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(body, type)
-                ?? throw new SourceException($"{ElviaMeterMapper.Api} sent 'null' for {endpoint}; keeping the last good data");
-        }
-        catch (JsonException ex)
-        {
-            throw new SourceException($"{ElviaMeterMapper.Api} sent malformed JSON for {endpoint} ({ex.Message}); keeping the last good data", null, ex);
-        }
-    }
+    private static T Deserialize<T>(string body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string endpoint) =>
+        ApiJson.Parse(body, type, ElviaMeterMapper.Api, endpoint);
 
     /// <summary>
     /// The hours already known inside the asked window that a (successful) answer leaves out, as "3 hours already known
