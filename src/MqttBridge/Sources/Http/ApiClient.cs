@@ -89,6 +89,7 @@ internal sealed partial class ApiClient : IDisposable
     private readonly ILogger _logger;
     private readonly SlidingWindowLimiter _limiter;
     private readonly ResiliencePipeline<ApiResponse> _pipeline;
+    private readonly ResiliencePipeline _attemptTimeout;
     private int _calls;
 
     public ApiClient(HttpClient http, ApiPolicy policy, TimeProvider time, ILogger logger)
@@ -119,7 +120,11 @@ internal sealed partial class ApiClient : IDisposable
             });
         }
 
-        _pipeline = pipeline
+        _pipeline = pipeline.Build();
+
+        // The timeout covers one attempt's HTTP exchange only, not the wait for a rate-limit slot: a site queued
+        // behind many others for the same key must not time out before it has sent anything.
+        _attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddTimeout(policy.RequestTimeout)
             .Build();
     }
@@ -145,7 +150,11 @@ internal sealed partial class ApiClient : IDisposable
                 {
                     try
                     {
-                        return Outcome.FromResult(await SendOnceAsync(request, ctx.CancellationToken));
+                        await _limiter.AcquireAsync(ctx.CancellationToken);
+                        return Outcome.FromResult(await _attemptTimeout.ExecuteAsync(
+                            static (state, token) => new ValueTask<ApiResponse>(state.Client.SendOnceAsync(state.Request, token)),
+                            (Client: this, Request: request),
+                            ctx.CancellationToken));
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !ctx.CancellationToken.IsCancellationRequested)
                     {
@@ -196,7 +205,6 @@ internal sealed partial class ApiClient : IDisposable
 
     private async Task<ApiResponse> SendOnceAsync(Func<HttpRequestMessage> build, CancellationToken cancellationToken)
     {
-        await _limiter.AcquireAsync(cancellationToken);
         Interlocked.Increment(ref _calls);
         using var message = build();
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);

@@ -87,6 +87,33 @@ public sealed class ApiClientTests
     }
 
     [Fact]
+    public async Task A_call_queued_for_a_rate_limit_slot_longer_than_the_request_timeout_is_still_sent()
+    {
+        // One call a minute and a 30 s timeout: the second caller waits a minute for its slot. Before, that wait ran
+        // inside the timeout, so the call failed as "no answer in time" without ever reaching the API.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        using var server = new FakeApiServer(_ => FakeResponse.Json("{}"));
+        using var client = Client(server, time, new ApiPolicy("Test API", 1, TimeSpan.FromMinutes(1)) { RequestTimeout = TimeSpan.FromSeconds(30), MaxAttempts = 1 });
+
+        await client.SendAsync(Get, CancellationToken.None);
+        var queued = client.SendAsync(Get, CancellationToken.None);
+
+        var advanced = TimeSpan.Zero;
+        while (server.Requests.Count < 2 && advanced < TimeSpan.FromMinutes(3))
+        {
+            time.Advance(TimeSpan.FromSeconds(5));
+            advanced += TimeSpan.FromSeconds(5);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
+        }
+
+        var response = await queued.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.True(advanced >= TimeSpan.FromMinutes(1), $"second call sent after {advanced.TotalSeconds} s of a one-a-minute limit");
+    }
+
+    [Fact]
     public async Task A_retry_after_of_years_is_obeyed_for_a_day_at_most()
     {
         var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
