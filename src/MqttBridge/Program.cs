@@ -59,6 +59,18 @@ var log = loggers.CreateLogger("MqttBridge");
 loaded.LogNotes(log);
 var options = config.Options;
 
+using var dataDirLock = DataDirLock.Acquire(options.DataDir);
+if (dataDirLock.InUse)
+{
+    log.LogCritical("{Reason}", dataDirLock.Problem);
+    return 1;
+}
+
+if (dataDirLock.Problem is { } dataDirProblem)
+{
+    log.LogWarning("{Reason}; running without keeping data across restarts", dataDirProblem);
+}
+
 var topics = new Topics(options.Mqtt.BaseTopic, options.Mqtt.DiscoveryPrefix);
 using var sources = new SourceContext(options.DataDir, time, loggers);
 var runtimes = options.Sites.Select(site => SiteRuntime.Create(site, sources)).ToList();

@@ -19,15 +19,21 @@ internal static class CheckConfigCommand
             return 2;
         }
 
-        foreach (var warning in loaded.Config.Warnings)
+        var options = loaded.Config.Options;
+        var warnings = loaded.Config.Warnings.ToList();
+        if (File.Exists(options.DataDir))
+        {
+            warnings.Add(new ConfigProblem("data_dir", null, $"{Path.GetFullPath(options.DataDir)} is a file, not a folder; the bridge would run without keeping data across restarts"));
+        }
+
+        foreach (var warning in warnings)
         {
             await output.WriteLineAsync($"warning: {warning}");
         }
 
-        var options = loaded.Config.Options;
         var sites = string.Join(", ", options.Sites.Select(s => $"{s.Id} ({string.Join(" + ", new[] { s.Tariff?.Type + " tariff", s.Meter?.Type + " meter" }.Where(x => !x.StartsWith(' ')))})"));
-        var warnings = loaded.Config.Warnings.Count == 0 ? string.Empty : $" ({loaded.Config.Warnings.Count} warning(s) above)";
-        await output.WriteLineAsync($"Configuration {loaded.Source} is valid{warnings}: {options.Sites.Count} site(s): {sites}.");
+        var warned = warnings.Count == 0 ? string.Empty : $" ({warnings.Count} warning(s) above)";
+        await output.WriteLineAsync($"Configuration {loaded.Source} is valid{warned}: {options.Sites.Count} site(s): {sites}.");
         return 0;
     }
 }

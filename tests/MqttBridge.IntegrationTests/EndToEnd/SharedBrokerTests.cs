@@ -83,6 +83,48 @@ public sealed class SharedBrokerTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_bridge_on_a_data_dir_in_use_stops_with_exit_1_and_the_first_keeps_running()
+    {
+        var data = Path.Combine(_dir, "one");
+        using var first = Start(null, data);
+        await MosquittoSub.WaitUntilAsync(_mosquitto.Port, r => r.GetValueOrDefault("mqttbridge/status") == "online", Patience);
+
+        using var second = Start("bridge_b", data);
+        var code = await second.WaitForExitAsync(Patience);
+        output.WriteLine(second.Output);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"data_dir {Path.GetFullPath(data)} is in use by another MqttBridge", second.Output, StringComparison.Ordinal);
+        Assert.False(first.HasExited);
+
+        // Once the first is gone, the lock goes with it and the data_dir can be used again.
+        first.Signal(BridgeProcess.SigKill);
+        await first.WaitForExitAsync(Patience);
+        using var third = Start(null, data);
+        await third.WaitForOutputAsync("Connected to MQTT broker", Patience);
+        Assert.DoesNotContain("in use by another MqttBridge", third.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_data_dir_that_is_a_file_is_a_warning_from_check_config_and_at_start()
+    {
+        var file = Path.Combine(_dir, "not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+        var environment = new Dictionary<string, string> { ["MQTTBRIDGE__DATA_DIR"] = file };
+
+        var configFile = Path.Combine(_dir, "bridge.yaml");
+        await File.WriteAllTextAsync(configFile, Config(null));
+        var (code, text) = await BridgeProcess.RunAsync(null, environment, "check-config", "--config", configFile);
+        Assert.Equal(0, code);
+        Assert.Contains($"warning: data_dir: {file} is a file, not a folder", text, StringComparison.Ordinal);
+
+        using var bridge = BridgeProcess.Start(Config(null), environment);
+        await bridge.WaitForOutputAsync("running without keeping data across restarts", Patience);
+        var retained = await MosquittoSub.WaitUntilAsync(_mosquitto.Port, r => r.GetValueOrDefault("mqttbridge/home/grid_price") == "0.5", Patience);
+        Assert.Equal("online", retained["mqttbridge/status"]);
+    }
+
+    [Fact]
     public async Task Two_connections_with_one_client_id_are_named_in_one_log_line()
     {
         var loggers = new[] { new TestLogger<MqttConnection>(output), new TestLogger<MqttConnection>(output) };
