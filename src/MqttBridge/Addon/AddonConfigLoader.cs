@@ -122,6 +122,14 @@ internal static class AddonConfigLoader
             // check-config: the options are checked as they are; which broker a start would use is not asked.
             broker = AddonBroker.NotAsked;
         }
+        else if (!supervisor.HasToken)
+        {
+            // --addon outside Home Assistant: without the Supervisor's token there is nobody to ask (a lookup of
+            // "supervisor" would only time out or, worse, reach some other host of that name).
+            broker = AddonBroker.Embedded;
+            noService = $"{AddonSettings.TokenVariable} is not set, so there is no Supervisor to ask (add-on mode outside Home Assistant?)";
+            Set(tree, ["embedded_broker", "bind"], new ConfigScalar("0.0.0.0", isPlain: false));
+        }
         else
         {
             var answer = await supervisor.GetMqttServiceAsync(cancellationToken);

@@ -33,6 +33,9 @@ internal sealed class SupervisorClient
         _token = token;
     }
 
+    /// <summary>True when the Supervisor's token is known: without it the Supervisor is not asked at all.</summary>
+    public bool HasToken => !string.IsNullOrEmpty(_token);
+
     public async Task<SupervisorMqttAnswer> GetMqttServiceAsync(CancellationToken cancellationToken)
     {
         var url = new Uri(_http.BaseAddress!, "services/mqtt");

@@ -222,6 +222,28 @@ public sealed class AddonOptionsTests
     }
 
     [Fact]
+    public async Task Without_the_supervisor_token_the_supervisor_is_not_asked_and_the_embedded_broker_is_used()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("mqttbridge-addon-").FullName, "options.json");
+        await File.WriteAllTextAsync(path, DefaultOptionsJson());
+        var supervisor = FakeSupervisor.WithMosquitto();
+        using var http = new HttpClient(supervisor) { BaseAddress = new Uri("http://supervisor/") };
+        try
+        {
+            var result = await AddonConfigLoader.LoadAsync(new AddonSettings(path, http.BaseAddress, null), new Dictionary<string, string?>(), new SupervisorClient(http, null), CancellationToken.None);
+
+            Assert.Empty(supervisor.Calls);
+            Assert.Equal(AddonBroker.Embedded, result.Broker);
+            Assert.Equal("0.0.0.0", result.Config.Options!.EmbeddedBroker.Bind);
+            Assert.Contains("SUPERVISOR_TOKEN is not set", result.NoServiceReason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_missing_options_file_says_where_it_was_looked_for()
     {
         using var http = new HttpClient(FakeSupervisor.WithMosquitto()) { BaseAddress = new Uri("http://supervisor/") };
