@@ -143,7 +143,15 @@ internal sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
         if (!(userOk & passwordOk))
         {
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            _logger.LogWarning("Embedded broker refused client '{ClientId}' from {Remote}: bad username or password", e.ClientId, e.RemoteEndPoint);
+            if (string.IsNullOrEmpty(e.UserName) && e.RawPassword is not { Length: > 0 })
+            {
+                // Home Assistant's MQTT integration set up without credentials looks like this: say what is missing.
+                _logger.LogWarning("Embedded broker refused client '{ClientId}' from {Remote}: it sent no username or password, and embedded_broker sets them; give that client the embedded_broker username and password", e.ClientId, e.RemoteEndPoint);
+            }
+            else
+            {
+                _logger.LogWarning("Embedded broker refused client '{ClientId}' from {Remote}: bad username or password", e.ClientId, e.RemoteEndPoint);
+            }
         }
 
         return Task.CompletedTask;

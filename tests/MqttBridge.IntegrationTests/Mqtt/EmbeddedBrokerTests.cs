@@ -44,15 +44,18 @@ public sealed class EmbeddedBrokerTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task Broker_with_credentials_refuses_anonymous_and_accepts_the_configured_user()
     {
-        var broker = await StartBrokerAsync(new EmbeddedBrokerOptions { Port = 0, Username = "bridge", Password = "s3cret" });
+        var log = new TestLogger<EmbeddedBroker>(output);
+        var broker = await StartBrokerAsync(new EmbeddedBrokerOptions { Port = 0, Username = "bridge", Password = "s3cret" }, log);
 
         using var anonymous = new MqttClientFactory().CreateMqttClient();
         var refused = await anonymous.ConnectAsync(ClientOptions(broker.Port).Build());
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, refused.ResultCode);
+        Assert.Contains(log.Lines, l => l.Contains("it sent no username or password, and embedded_broker sets them", StringComparison.Ordinal));
 
         using var wrong = new MqttClientFactory().CreateMqttClient();
         var wrongResult = await wrong.ConnectAsync(ClientOptions(broker.Port).WithCredentials("bridge", "guess").Build());
         Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, wrongResult.ResultCode);
+        Assert.Contains(log.Lines, l => l.EndsWith(": bad username or password", StringComparison.Ordinal));
 
         using var user = new MqttClientFactory().CreateMqttClient();
         var accepted = await user.ConnectAsync(ClientOptions(broker.Port).WithCredentials("bridge", "s3cret").Build());
