@@ -82,8 +82,32 @@ internal static class ConfigText
                 line++;
             }
 
-            problems.Add(new ConfigProblem(string.Empty, line, $"{path} is not UTF-8 text (here, for example, 'å' is a single byte as in Latin-1); the file must be UTF-8: save it as UTF-8 (a byte order mark is fine)"));
+            problems.Add(new ConfigProblem(string.Empty, line, $"{path} is not UTF-8 text ({FirstBadByte(rest)}); the file must be UTF-8: save it as UTF-8 (a byte order mark is fine)"));
             return null;
         }
+    }
+
+    /// <summary>"'ø' is a single byte, as in Latin-1", naming the first byte of <paramref name="line"/> that is not UTF-8.</summary>
+    private static string FirstBadByte(ReadOnlySpan<byte> line)
+    {
+        Span<char> sink = stackalloc char[256];
+        var offset = 0;
+        while (offset < line.Length)
+        {
+            var status = System.Text.Unicode.Utf8.ToUtf16(line[offset..], sink, out var read, out _, replaceInvalidSequences: false);
+            offset += read;
+            if (status != System.Buffers.OperationStatus.DestinationTooSmall)
+            {
+                break;
+            }
+        }
+
+        if (offset >= line.Length)
+        {
+            return "a character is cut off at the end of the line";
+        }
+
+        var b = line[offset];
+        return b >= 0xA0 ? $"here '{(char)b}' is a single byte, as in Latin-1" : $"here byte 0x{b:X2} is not UTF-8";
     }
 }

@@ -26,15 +26,19 @@ public sealed class ConfigFileTests : IDisposable
     [Fact]
     public void A_latin1_file_stops_with_its_name_the_line_and_that_it_must_be_utf8()
     {
-        var yaml = WithName("Hjem på hytta");
+        var yaml = WithName("Hjem på Kjøya");
         var path = WriteBytes(Encoding.Latin1.GetBytes(yaml));
 
         var result = ConfigLoader.Load(path, ConfigTestKit.NoEnvironment);
 
         Assert.False(result.IsValid);
         var problem = Assert.Single(result.Problems);
-        Assert.Equal(LineOf(yaml, "Hjem på hytta"), problem.Line);
+        Assert.Equal(LineOf(yaml, "Hjem på Kjøya"), problem.Line);
         Assert.Contains(path, problem.Message, StringComparison.Ordinal);
+        Assert.Contains("here 'å' is a single byte, as in Latin-1", problem.Message, StringComparison.Ordinal);
+
+        var other = ConfigLoader.Load(WriteBytes(Encoding.Latin1.GetBytes(WithName("Kjøya"))), ConfigTestKit.NoEnvironment);
+        Assert.Contains("here 'ø' is a single byte, as in Latin-1", Assert.Single(other.Problems).Message, StringComparison.Ordinal);
         Assert.Contains("the file must be UTF-8", problem.Message, StringComparison.Ordinal);
         Assert.Equal($"Configuration {path} has 1 problem:\n  - line {problem.Line}: {problem.Message}\n", ConfigReport.Render(path, result.Problems));
     }
