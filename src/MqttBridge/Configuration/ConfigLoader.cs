@@ -59,6 +59,13 @@ internal static class ConfigLoader
         }
         catch (YamlException e)
         {
+            if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstTabIndentedLine(yamlText) is { } tabLine)
+            {
+                // YamlDotNet names the enclosing mapping's first line here; the tab itself is what the user must find.
+                problems.Add(new ConfigProblem(string.Empty, tabLine, $"{sourceName} is not valid YAML: this line is indented with a tab; YAML indents with spaces only"));
+                return null;
+            }
+
             var line = e.Start.Line > 0 ? (int?)e.Start.Line : null;
             problems.Add(new ConfigProblem(string.Empty, line, $"{sourceName} is not valid YAML: {e.Message}"));
             return null;
@@ -105,6 +112,23 @@ internal static class ConfigLoader
         }
 
         return root;
+    }
+
+    /// <summary>The 1-based number of the first line whose indentation holds a tab, or null.</summary>
+    private static int? FirstTabIndentedLine(string yamlText)
+    {
+        var number = 0;
+        foreach (var line in yamlText.AsSpan().EnumerateLines())
+        {
+            number++;
+            var indent = line[..(line.Length - line.TrimStart(" \t").Length)];
+            if (indent.Contains('\t'))
+            {
+                return number;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -278,6 +278,15 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void A_tab_in_the_indentation_names_that_line_not_the_mappings_first()
+    {
+        var result = Parse("sites:\n  - id: home\n    name: Home\n    tariff:\n\ttype: static\n");
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("line 5: test.yaml is not valid YAML: this line is indented with a tab; YAML indents with spaces only", problem.ToString());
+    }
+
+    [Fact]
     public void Duplicate_keys_are_malformed_yaml_with_a_line()
     {
         var problem = Assert.Single(Parse("mqtt:\n  port: 1883\n  port: 1884\n" + MinimalSite).Problems);
