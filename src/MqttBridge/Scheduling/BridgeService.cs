@@ -221,9 +221,9 @@ internal sealed partial class BridgeService(
     {
         var ids = sites.Select(s => s.Site.Id).ToHashSet(StringComparer.Ordinal);
         var stale = StaleDiscovery.TopicsToClear(_discovery, ids, topics);
+        LogClearing(stale);
         foreach (var topic in stale)
         {
-            LogClearing(topic);
             PublishIfChanged(topic, string.Empty);
             _discovery.Remove(topic);
         }
@@ -246,9 +246,10 @@ internal sealed partial class BridgeService(
             }
 
             var ids = sites.Select(s => s.Site.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var topic in StaleDiscovery.TopicsToClear(retained, ids, topics))
+            var stale = StaleDiscovery.TopicsToClear(retained, ids, topics);
+            LogClearing(stale);
+            foreach (var topic in stale)
             {
-                LogClearing(topic);
                 publisher.Publish(topic, string.Empty);
             }
         }
@@ -264,6 +265,29 @@ internal sealed partial class BridgeService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Retracting {Components} from {Topic}: the site no longer publishes them")]
     private partial void LogRetracting(string topic, string components);
 
+    /// <summary>
+    /// One line per cleared device config up to <see cref="ClearedNamed"/>, then one line for the rest; the state
+    /// topics cleared with them are not named. Removing a thousand sites is not fifteen thousand lines.
+    /// </summary>
+    private void LogClearing(IReadOnlyCollection<string> stale)
+    {
+        var devices = stale.Where(t => t.StartsWith($"{topics.DiscoveryPrefix}/device/", StringComparison.Ordinal)).ToList();
+        foreach (var topic in devices.Take(ClearedNamed))
+        {
+            LogClearing(topic);
+        }
+
+        if (devices.Count > ClearedNamed)
+        {
+            LogClearingMore(devices.Count - ClearedNamed);
+        }
+    }
+
+    private const int ClearedNamed = 10;
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Clearing {Topic}: its site is no longer configured")]
     private partial void LogClearing(string topic);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Clearing {Count} more devices whose sites are no longer configured")]
+    private partial void LogClearingMore(int count);
 }

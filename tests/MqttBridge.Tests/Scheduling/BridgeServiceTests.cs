@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using MqttBridge.Domain;
 using MqttBridge.Scheduling;
 using MqttBridge.Sensors;
 using MqttBridge.Sources;
+using MqttBridge.Storage;
 using MqttBridge.Tests.Support;
 using static MqttBridge.Tests.Support.TestCurves;
 
@@ -238,6 +240,49 @@ public sealed class BridgeServiceTests
         finally
         {
             await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Removing_many_sites_clears_every_topic_and_names_only_the_first_ten_devices_in_the_log()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("mqttbridge-clear-").FullName;
+        try
+        {
+            var logger = new FakeLogger<BridgeService>();
+            var record = new DiscoveryRecord(dataDir, logger);
+            var removed = Enumerable.Range(1, 25).Select(i => $"old{i}").ToList();
+            record.Save(removed.ToDictionary(
+                Topics.Discovery,
+                id => "{\"origin\":{\"name\":\"MqttBridge\"},\"availability_topic\":\"mqttbridge/status\",\"components\":{\"grid_price\":{\"platform\":\"sensor\",\"unique_id\":\"mqttbridge_" + id + "_grid_price\",\"state_topic\":\"mqttbridge/" + id + "/grid_price\"}}}"));
+
+            var time = new FakeTimeProvider(Local(2026, 11, 23, 12));
+            var publisher = new RecordingPublisher();
+            var source = new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight));
+            var service = new BridgeService([new SiteRuntime(Site(), Oslo, SourceRunner.For(new SourceReport(SourceRole.Tariff, "scripted", SourceCapabilities.PriceCurve), source), null)], publisher, Topics, time, logger, "0.1.0", record);
+            await service.StartAsync(CancellationToken.None);
+            try
+            {
+                await publisher.WaitForAsync("mqttbridge/home/grid_price", _ => true);
+            }
+            finally
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
+
+            // Every removed site's config and state topic is cleared...
+            var cleared = publisher.Log.Where(p => p.Value.Length == 0).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+            Assert.All(removed, id => Assert.Contains(Topics.Discovery(id), cleared));
+            Assert.All(removed, id => Assert.Contains($"mqttbridge/{id}/grid_price", cleared));
+
+            // ...and the log names ten devices, then says how many more: not a line per topic.
+            var lines = logger.Collector.GetSnapshot().Select(r => r.Message).Where(m => m.StartsWith("Clearing", StringComparison.Ordinal)).ToList();
+            Assert.Equal(11, lines.Count);
+            Assert.Equal("Clearing 15 more devices whose sites are no longer configured", lines[^1]);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
         }
     }
 }
