@@ -123,15 +123,23 @@ internal sealed class FakeApiServer : IDisposable
                 response = FakeResponse.Plain(599, "fake server handler failed: " + ex.Message);
             }
 
-            context.Response.StatusCode = response.Status;
-            context.Response.ContentType = response.ContentType;
-            foreach (var (name, value) in response.Headers)
+            try
             {
-                context.Response.Headers[name] = value;
-            }
+                context.Response.StatusCode = response.Status;
+                context.Response.ContentType = response.ContentType;
+                foreach (var (name, value) in response.Headers)
+                {
+                    context.Response.Headers[name] = value;
+                }
 
-            await context.Response.OutputStream.WriteAsync(response.Body);
-            context.Response.Close();
+                await context.Response.OutputStream.WriteAsync(response.Body);
+                context.Response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // The client went away (its timeout, a cancelled start): the next request must still be served.
+                context.Response.Abort();
+            }
         }
     }
 }
