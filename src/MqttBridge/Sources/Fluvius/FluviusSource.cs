@@ -57,6 +57,7 @@ internal sealed partial class FluviusSource : IMeterSource
     private DateTimeOffset _energyDue = DateTimeOffset.MinValue;
     private int _incompleteMornings;
     private bool _cacheLoaded;
+    private bool _restored;
 
     public FluviusSource(FluviusOptions options, FluviusClient client, ResponseCache cache, TimeZoneInfo zone, ILogger logger)
     {
@@ -91,7 +92,7 @@ internal sealed partial class FluviusSource : IMeterSource
 
                 return Snapshot(now);
             },
-            () => _mandateKnown,
+            () => _restored,
             () => Snapshot(now) with { NextRefresh = now });
 
     /// <summary>The first local day of the window: the first of last month (for <c>last_month_max_hour</c>).</summary>
@@ -245,6 +246,7 @@ internal sealed partial class FluviusSource : IMeterSource
         {
             ApplyMandates(mandates.Data, mandates.FetchedAt);
             _mandateDue = CachedAnswers.DueFrom(_mandateDue, now);
+            _restored = true;
         }
 
         if (_cache.Restore(ReadingsKey, now, cached => Restore(cached.Body), _logger) is { } readings)
