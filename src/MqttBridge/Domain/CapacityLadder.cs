@@ -121,3 +121,15 @@ internal enum CapacityBasis
     /// <summary>The month's highest hour.</summary>
     MonthlyMaxHour,
 }
+
+/// <summary>The names of <see cref="CapacityBasis"/> as written in the configuration and published in attributes.</summary>
+internal static class CapacityBases
+{
+    /// <summary><c>three_daily_max_hours</c>, <c>monthly_peak_quarter_hour</c> or <c>monthly_max_hour</c>.</summary>
+    public static string Name(this CapacityBasis basis) => basis switch
+    {
+        CapacityBasis.ThreeDailyMaxHours => "three_daily_max_hours",
+        CapacityBasis.MonthlyPeakQuarterHour => "monthly_peak_quarter_hour",
+        _ => "monthly_max_hour",
+    };
+}

@@ -287,11 +287,11 @@ internal sealed partial class FluviusSource : IMeterSource
         var due = _mandate is { IsApproved: true } && _energyDue < _mandateDue ? _energyDue : _mandateDue;
         return new MeterSnapshot(
             offtake,
-            MonthMaxRule.Of(offtake, local.Year, local.Month, _zone, CapacityBasis.MonthlyPeakQuarterHour),
+            PeakOf(offtake, local.Year, local.Month),
             Max(_energyFetchedAt, _mandateFetchedAt) ?? now,
             due)
         {
-            LastMonthMax = MonthMaxRule.Of(offtake, last.Year, last.Month, _zone, CapacityBasis.MonthlyPeakQuarterHour),
+            LastMonthMax = PeakOf(offtake, last.Year, last.Month),
             Production = energy is { HadInjection: true } && !gas ? energy.Injection : null,
             Gas = gas ? energy?.GasM3 : null,
             GasEnergy = gas ? energy?.GasKwh : null,
@@ -328,6 +328,10 @@ internal sealed partial class FluviusSource : IMeterSource
             | (quarters ? SourceCapabilities.MonthMax : SourceCapabilities.None)
             | (energy is { HadInjection: true } ? SourceCapabilities.Production : SourceCapabilities.None);
     }
+
+    /// <summary>The month's peak quarter-hour × 4 in kW (no floor: the 2.5 kW minimum is the tariff's), naming its rule.</summary>
+    private MonthMax? PeakOf(ConsumptionSeries offtake, int year, int month) =>
+        MonthMaxRule.Of(offtake, year, month, _zone, CapacityBasis.MonthlyPeakQuarterHour) is { } max ? max with { Basis = CapacityBasis.MonthlyPeakQuarterHour } : null;
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
