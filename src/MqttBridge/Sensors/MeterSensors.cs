@@ -137,10 +137,13 @@ internal static class MeterSensors
         if (view.MeterOwnsCapacity)
         {
             var ladder = view.Tariff?.TariffData?.Capacity;
-            var kw = month?.Kw;
+            var kw = view.BilledKw(monthStart.Year, monthStart.Month);
             var step = ladder is not null && kw is { } k ? ladder.StepFor(k) : null;
             State(SensorCatalog.CapacityStep, ladder is not null && kw is { } s ? ladder.StepNumber(s) : null);
-            Attributes(SensorCatalog.CapacityStep, new MeterCapacityAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), PublishedJsonContext.Relaxed.MeterCapacityAttributes);
+            Attributes(
+                SensorCatalog.CapacityStep,
+                new MeterCapacityAttributes(step?.FromKw, step?.ToKw, month?.Kw, ladder?.Currency) { BilledKw = ladder is { AveragedMonths: > 1 } && kw is { } b ? Format.Rounded(b) : null },
+                PublishedJsonContext.Relaxed.MeterCapacityAttributes);
             State(SensorCatalog.CapacityMonthlyPrice, view.MeterCapacityMonthlyCost(now));
             State(SensorCatalog.CapacityNextStepKw, ladder is not null && kw is { } n ? ladder.NextStepAt(n) : null);
         }
@@ -236,4 +239,8 @@ internal sealed record PeakHour(string Start, string End, decimal Value, bool Ve
 /// <summary><c>last_month_consumption</c>: the month, and the reading's date, method and reason as the API gives them (null where not).</summary>
 internal sealed record MonthReadingAttributes(string Month, string? ReadingDate, string? Method, string? Reason);
 
-internal sealed record MeterCapacityAttributes(decimal? FromKw, decimal? ToKw, decimal? MonthMaxKw, string? Currency);
+internal sealed record MeterCapacityAttributes(decimal? FromKw, decimal? ToKw, decimal? MonthMaxKw, string? Currency)
+{
+    /// <summary>For a ladder billed on several months (Flanders): the averaged kW the month is billed on.</summary>
+    public decimal? BilledKw { get; init; }
+}
