@@ -204,6 +204,30 @@ internal sealed class ConfigSection
         return null;
     }
 
+    /// <summary>
+    /// A file path that must exist (a CA bundle, a client certificate), reported when empty or missing; null when the key
+    /// is absent. Relative paths are read from the working directory, as the reader of the file will open them.
+    /// </summary>
+    public string? ExistingFile(string key)
+    {
+        var path = Text(key);
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            Report(key, "must not be empty; leave the key out instead");
+        }
+        else if (!File.Exists(path))
+        {
+            Report(key, $"file '{path}' does not exist");
+        }
+
+        return path;
+    }
+
     public bool Bool(string key, bool fallback)
     {
         var scalar = Scalar(KeyPath(key), Get(key), key);

@@ -63,9 +63,9 @@ internal static partial class OptionsBinder
         var options = new TlsOptions
         {
             Enabled = s.Bool("enabled", false),
-            CaFile = ExistingFile(s, "ca_file"),
-            ClientCertFile = ExistingFile(s, "client_cert_file"),
-            ClientKeyFile = ExistingFile(s, "client_key_file"),
+            CaFile = s.ExistingFile("ca_file"),
+            ClientCertFile = s.ExistingFile("client_cert_file"),
+            ClientKeyFile = s.ExistingFile("client_key_file"),
             Insecure = s.Bool("insecure", false),
         };
 
@@ -276,27 +276,6 @@ internal static partial class OptionsBinder
         }
 
         return topic;
-    }
-
-    private static string? ExistingFile(ConfigSection s, string key)
-    {
-        var path = s.Text(key);
-        if (path is null)
-        {
-            return null;
-        }
-
-        // Relative paths are read from the working directory, as the MQTT client will open them.
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            s.Report(key, "must not be empty; leave the key out instead");
-        }
-        else if (!File.Exists(path))
-        {
-            s.Report(key, $"file '{path}' does not exist");
-        }
-
-        return path;
     }
 
     [GeneratedRegex("^[a-z0-9_]+$", RegexOptions.CultureInvariant)]

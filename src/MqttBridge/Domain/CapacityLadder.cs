@@ -40,8 +40,14 @@ internal sealed class CapacityLadder
 
     public CapacityBasis Basis { get; }
 
-    /// <summary>A floor on the billed kW (Flanders bills at least 2.5 kW).</summary>
+    /// <summary>A floor on the billed kW (Flanders bills at least 2.5 kW), applied to each month's basis.</summary>
     public decimal MinimumKw { get; }
+
+    /// <summary>
+    /// How many monthly bases the month is billed on, itself included: 1 (the month alone), or Flanders' 12 (the average
+    /// of the last 12 monthly peaks, each at least <see cref="MinimumKw"/>; see <see cref="RollingCapacity"/>).
+    /// </summary>
+    public int AveragedMonths { get; init; } = 1;
 
     public IReadOnlyList<CapacityStep> Steps { get; }
 
@@ -120,4 +126,16 @@ internal enum CapacityBasis
 
     /// <summary>The month's highest hour.</summary>
     MonthlyMaxHour,
+}
+
+/// <summary>The names of <see cref="CapacityBasis"/> as written in the configuration and published in attributes.</summary>
+internal static class CapacityBases
+{
+    /// <summary><c>three_daily_max_hours</c>, <c>monthly_peak_quarter_hour</c> or <c>monthly_max_hour</c>.</summary>
+    public static string Name(this CapacityBasis basis) => basis switch
+    {
+        CapacityBasis.ThreeDailyMaxHours => "three_daily_max_hours",
+        CapacityBasis.MonthlyPeakQuarterHour => "monthly_peak_quarter_hour",
+        _ => "monthly_max_hour",
+    };
 }

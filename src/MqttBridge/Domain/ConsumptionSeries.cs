@@ -65,4 +65,8 @@ internal sealed record RangeSum(decimal Kwh, int Intervals, bool AllVerified, Da
 internal sealed record DaySum(DateOnly Date, decimal Kwh, int Intervals, bool AllVerified);
 
 /// <summary>A month's capacity basis (kW) with the peaks it was computed from.</summary>
-internal sealed record MonthMax(int Year, int Month, decimal Kw, IReadOnlyList<MeterReading> Peaks);
+internal sealed record MonthMax(int Year, int Month, decimal Kw, IReadOnlyList<MeterReading> Peaks)
+{
+    /// <summary>The rule it was computed by, where the source names it (published in the attributes); null when the API states the max.</summary>
+    public CapacityBasis? Basis { get; init; }
+}

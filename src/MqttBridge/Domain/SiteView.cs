@@ -36,15 +36,43 @@ internal sealed record SiteView(string Id, string Name, TimeZoneInfo Zone, Sourc
         return new[] { meter.MonthMax, meter.LastMonthMax }.FirstOrDefault(m => m is not null && m.Year == year && m.Month == month);
     }
 
+    /// <summary>Monthly peaks (kW) of earlier local months as kept in data_dir, for a ladder billed on several months.</summary>
+    public IReadOnlyDictionary<(int Year, int Month), decimal> PastPeaks { get; init; } = new Dictionary<(int Year, int Month), decimal>();
+
+    /// <summary>
+    /// The kW local month <paramref name="year"/>-<paramref name="month"/> is billed on by the tariff's ladder: its month max,
+    /// or for a ladder averaged over several months (Flanders: 12) the <see cref="RollingCapacity"/> mean of
+    /// <see cref="PastPeaks"/> and this and last month's max. Null while unknown.
+    /// </summary>
+    public decimal? BilledKw(int year, int month)
+    {
+        if (Tariff?.TariffData?.Capacity is not { AveragedMonths: > 1 } ladder)
+        {
+            return MonthMaxOf(year, month)?.Kw;
+        }
+
+        var peaks = new Dictionary<(int Year, int Month), decimal>(PastPeaks);
+        var last = new DateOnly(year, month, 1).AddMonths(-1);
+        foreach (var max in new[] { MonthMaxOf(last.Year, last.Month), MonthMaxOf(year, month) })
+        {
+            if (max is not null)
+            {
+                peaks[(max.Year, max.Month)] = max.Kw;
+            }
+        }
+
+        return RollingCapacity.BilledKw(peaks, year, month, ladder.AveragedMonths, ladder.MinimumKw);
+    }
+
     /// <summary>
     /// The capacity price (currency/month) of the local month holding <paramref name="now"/> when the meter owns the
-    /// capacity step: its month max on the tariff's ladder. Null otherwise, or while the month max is unknown.
+    /// capacity step: its billed kW (<see cref="BilledKw"/>) on the tariff's ladder. Null otherwise, or while unknown.
     /// </summary>
     public decimal? MeterCapacityMonthlyCost(DateTimeOffset now)
     {
         var local = TimeZoneInfo.ConvertTime(now, Zone);
-        return MeterOwnsCapacity && Tariff?.TariffData?.Capacity is { } ladder && MonthMaxOf(local.Year, local.Month) is { } max
-            ? ladder.MonthlyCost(max.Kw)
+        return MeterOwnsCapacity && Tariff?.TariffData?.Capacity is { } ladder && BilledKw(local.Year, local.Month) is { } kw
+            ? ladder.MonthlyCost(kw)
             : null;
     }
 

@@ -62,6 +62,12 @@ internal enum SourceCapabilities
 
     /// <summary>The tariff states a monthly subscription, currency/month with VAT (<see cref="TariffSnapshot.SubscriptionMonthly"/>).</summary>
     SubscriptionPrice = 1 << 10,
+
+    /// <summary>Gas use per interval in m³ (<see cref="MeterSnapshot.Gas"/>): gas sensors, never capacity ones.</summary>
+    Gas = 1 << 11,
+
+    /// <summary>Gas use per interval in kWh, where the API converts it (<see cref="MeterSnapshot.GasEnergy"/>).</summary>
+    GasEnergy = 1 << 12,
 }
 
 /// <summary>
@@ -144,6 +150,12 @@ internal sealed record MeterSnapshot(ConsumptionSeries Consumption, MonthMax? Mo
 
     /// <summary>Monthly readings (one per month, as the API reads them at month end), where the API gives them.</summary>
     public IReadOnlyList<MonthReading> Months { get; init; } = [];
+
+    /// <summary>Gas per interval in m³ (each reading's <see cref="MeterReading.Kwh"/> holds m³), or null for no gas meter.</summary>
+    public ConsumptionSeries? Gas { get; init; }
+
+    /// <summary>Gas per interval in kWh as the API converted it, or null.</summary>
+    public ConsumptionSeries? GasEnergy { get; init; }
 }
 
 /// <summary>

@@ -92,6 +92,10 @@ internal sealed partial class BridgeService(
         try
         {
             await source.RefreshAsync(site.Site.Id, now, site.Zone, logger, ct);
+            if (source == site.Meter)
+            {
+                site.RecordPeaks(now);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

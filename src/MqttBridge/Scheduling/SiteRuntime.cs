@@ -1,11 +1,13 @@
+using Microsoft.Extensions.Logging;
 using MqttBridge.Configuration;
 using MqttBridge.Domain;
 using MqttBridge.Sources;
+using MqttBridge.Storage;
 
 namespace MqttBridge.Scheduling;
 
 /// <summary>A configured site with its sources' runners. Owned by <see cref="BridgeService"/>.</summary>
-internal sealed class SiteRuntime(SiteOptions site, TimeZoneInfo zone, SourceRunner? tariff, SourceRunner? meter)
+internal sealed class SiteRuntime(SiteOptions site, TimeZoneInfo zone, SourceRunner? tariff, SourceRunner? meter, MonthlyPeakStore? peaks = null)
 {
     public SiteOptions Site { get; } = site;
 
@@ -21,13 +23,36 @@ internal sealed class SiteRuntime(SiteOptions site, TimeZoneInfo zone, SourceRun
     /// <summary>True once every source of the site has answered once (data or fault): its states mean something then.</summary>
     public bool Ready => Sources.All(s => s.HasAnswered);
 
-    public SiteView View => new(Site.Id, Site.Name, Zone, Tariff?.Report, Meter?.Report);
+    public SiteView View => new(Site.Id, Site.Name, Zone, Tariff?.Report, Meter?.Report) { PastPeaks = peaks?.Peaks ?? new Dictionary<(int Year, int Month), decimal>() };
+
+    /// <summary>
+    /// Keeps this and last month's month max (any meter that gives one) in data_dir, for a tariff billed on the last 12
+    /// monthly peaks. Called after each refresh; writes only when a month's value changed.
+    /// </summary>
+    public void RecordPeaks(DateTimeOffset now)
+    {
+        if (peaks is null || Meter?.Report.Can(SourceCapabilities.MonthMax) != true)
+        {
+            return;
+        }
+
+        var view = View;
+        var local = LocalDay.Of(now, Zone).Date;
+        foreach (var month in new[] { local, local.AddMonths(-1) })
+        {
+            if (view.MonthMaxOf(month.Year, month.Month) is { } max)
+            {
+                peaks.Record(max.Year, max.Month, max.Kw);
+            }
+        }
+    }
 
     /// <summary>The site with the sources its options name, each made by its module from <see cref="Catalog"/>.</summary>
     public static SiteRuntime Create(SiteOptions site, SourceContext context)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone);
         var at = new SiteContext(site.Id, zone);
-        return new SiteRuntime(site, zone, Catalog.Create(SourceRole.Tariff, site.Tariff, at, context), Catalog.Create(SourceRole.Meter, site.Meter, at, context));
+        var peaks = site.Meter is null ? null : new MonthlyPeakStore(context.DataDir, site.Id, context.Loggers.CreateLogger<MonthlyPeakStore>());
+        return new SiteRuntime(site, zone, Catalog.Create(SourceRole.Tariff, site.Tariff, at, context), Catalog.Create(SourceRole.Meter, site.Meter, at, context), peaks);
     }
 }

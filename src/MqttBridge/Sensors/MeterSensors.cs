@@ -73,6 +73,19 @@ internal static class MeterSensors
         {
             yield return SensorCatalog.Energy(SensorCatalog.LastMonthConsumption, "Consumption last month");
         }
+
+        // A gas EAN: its own sensors, never capacity ones (no month max is offered for gas).
+        if (meter.Can(SourceCapabilities.Gas))
+        {
+            yield return SensorCatalog.GasVolume(SensorCatalog.YesterdayGas, "Gas yesterday");
+            yield return SensorCatalog.GasVolume(SensorCatalog.MonthGas, "Gas this month");
+        }
+
+        if (meter.Can(SourceCapabilities.GasEnergy))
+        {
+            yield return SensorCatalog.Energy(SensorCatalog.YesterdayGasEnergy, "Gas energy yesterday");
+            yield return SensorCatalog.Energy(SensorCatalog.MonthGasEnergy, "Gas energy this month");
+        }
     }
 
     /// <summary>Every state and attribute document of the site's meter sensors at <paramref name="now"/>.</summary>
@@ -124,10 +137,13 @@ internal static class MeterSensors
         if (view.MeterOwnsCapacity)
         {
             var ladder = view.Tariff?.TariffData?.Capacity;
-            var kw = month?.Kw;
+            var kw = view.BilledKw(monthStart.Year, monthStart.Month);
             var step = ladder is not null && kw is { } k ? ladder.StepFor(k) : null;
             State(SensorCatalog.CapacityStep, ladder is not null && kw is { } s ? ladder.StepNumber(s) : null);
-            Attributes(SensorCatalog.CapacityStep, new MeterCapacityAttributes(step?.FromKw, step?.ToKw, kw, ladder?.Currency), PublishedJsonContext.Relaxed.MeterCapacityAttributes);
+            Attributes(
+                SensorCatalog.CapacityStep,
+                new MeterCapacityAttributes(step?.FromKw, step?.ToKw, month?.Kw, ladder?.Currency) { BilledKw = ladder is { AveragedMonths: > 1 } && kw is { } b ? Format.Rounded(b) : null },
+                PublishedJsonContext.Relaxed.MeterCapacityAttributes);
             State(SensorCatalog.CapacityMonthlyPrice, view.MeterCapacityMonthlyCost(now));
             State(SensorCatalog.CapacityNextStepKw, ladder is not null && kw is { } n ? ladder.NextStepAt(n) : null);
         }
@@ -149,6 +165,18 @@ internal static class MeterSensors
                     reading?.Method,
                     reading?.Reason),
                 PublishedJsonContext.Relaxed.MonthReadingAttributes);
+        }
+
+        if (Can(SourceCapabilities.Gas))
+        {
+            Day(SensorCatalog.YesterdayGas, meter?.Gas, today.Previous);
+            Running(SensorCatalog.MonthGas, meter?.Gas, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        }
+
+        if (Can(SourceCapabilities.GasEnergy))
+        {
+            Day(SensorCatalog.YesterdayGasEnergy, meter?.GasEnergy, today.Previous);
+            Running(SensorCatalog.MonthGasEnergy, meter?.GasEnergy, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
         }
 
         void Day(string key, ConsumptionSeries? series, LocalDay day)
@@ -180,10 +208,14 @@ internal static class MeterSensors
         void Max(string key, MonthMax? max, DateTimeOffset start)
         {
             State(key, max?.Kw);
-            var hours = max?.Peaks.Select(p => new PeakHour(Format.Timestamp(p.Start, view.Zone), Format.Timestamp(p.End, view.Zone), Format.Rounded(p.Kwh), p.Verified)).ToList() ?? [];
+            // Each peak as its average power (kWh ÷ hours): a quarter-hour's 0.9 kWh is 3.6 kW, an hour's kWh its kW.
+            var hours = max?.Peaks.Select(p => new PeakHour(Format.Timestamp(p.Start, view.Zone), Format.Timestamp(p.End, view.Zone), Format.Rounded(p.Kwh / (decimal)(p.End - p.Start).TotalHours), p.Verified)).ToList() ?? [];
             Attributes(
                 key,
-                new MaxHourAttributes(TimeZoneInfo.ConvertTime(start, view.Zone).ToString("yyyy-MM", CultureInfo.InvariantCulture), hours, hours.All(h => h.Verified) && hours.Count > 0),
+                new MaxHourAttributes(TimeZoneInfo.ConvertTime(start, view.Zone).ToString("yyyy-MM", CultureInfo.InvariantCulture), hours, hours.All(h => h.Verified) && hours.Count > 0)
+                {
+                    Basis = max?.Basis?.Name(),
+                },
                 PublishedJsonContext.Relaxed.MaxHourAttributes);
         }
     }
@@ -195,12 +227,20 @@ internal sealed record DayAttributes(string Date, int Hours, int Intervals, bool
 /// <summary><c>today_*</c>, <c>month_*</c>: through when the data reaches (it lags the clock), and how much of it is verified.</summary>
 internal sealed record RunningAttributes(string? Month, string? Through, int Intervals, bool Verified);
 
-/// <summary>The peak hours behind a month max-hour, in time order.</summary>
-internal sealed record MaxHourAttributes(string Month, IReadOnlyList<PeakHour> Hours, bool Verified);
+/// <summary>The peaks behind a month max-hour, in time order; the rule (<c>monthly_peak_quarter_hour</c>…) where the source names it.</summary>
+internal sealed record MaxHourAttributes(string Month, IReadOnlyList<PeakHour> Hours, bool Verified)
+{
+    public string? Basis { get; init; }
+}
 
+/// <summary>One peak: its interval and its average power in kW.</summary>
 internal sealed record PeakHour(string Start, string End, decimal Value, bool Verified);
 
 /// <summary><c>last_month_consumption</c>: the month, and the reading's date, method and reason as the API gives them (null where not).</summary>
 internal sealed record MonthReadingAttributes(string Month, string? ReadingDate, string? Method, string? Reason);
 
-internal sealed record MeterCapacityAttributes(decimal? FromKw, decimal? ToKw, decimal? MonthMaxKw, string? Currency);
+internal sealed record MeterCapacityAttributes(decimal? FromKw, decimal? ToKw, decimal? MonthMaxKw, string? Currency)
+{
+    /// <summary>For a ladder billed on several months (Flanders): the averaged kW the month is billed on.</summary>
+    public decimal? BilledKw { get; init; }
+}

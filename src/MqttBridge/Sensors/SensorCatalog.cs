@@ -53,6 +53,10 @@ internal static class SensorCatalog
     public const string SubscribedPower = "subscribed_power";
     public const string LastMonthConsumption = "last_month_consumption";
     public const string SubscriptionMonthlyPrice = "subscription_monthly_price";
+    public const string YesterdayGas = "yesterday_gas";
+    public const string MonthGas = "month_gas";
+    public const string YesterdayGasEnergy = "yesterday_gas_energy";
+    public const string MonthGasEnergy = "month_gas_energy";
 
     /// <summary>
     /// The site's entities, in a stable order: price sensors when the tariff produces a price curve, the fixed prices
@@ -118,6 +122,10 @@ internal static class SensorCatalog
 
         return list;
     }
+
+    /// <summary>A gas volume in m³ (Home Assistant's gas device class). No state class, as <see cref="Energy"/>.</summary>
+    internal static SensorDefinition GasVolume(string key, string name) =>
+        new(key, name) { DeviceClass = "gas", Unit = "m³", Precision = 3, HasAttributes = true };
 
     /// <summary>An energy sensor in kWh. No state class: see <see cref="MeterSensors"/>.</summary>
     internal static SensorDefinition Energy(string key, string name) =>

@@ -2,6 +2,7 @@ using MqttBridge.Domain;
 using MqttBridge.Sources.Digin;
 using MqttBridge.Sources.Eloverblik;
 using MqttBridge.Sources.ElviaMeter;
+using MqttBridge.Sources.Fluvius;
 using MqttBridge.Sources.Oresundskraft;
 using MqttBridge.Sources.Static;
 
@@ -21,6 +22,7 @@ internal static class Catalog
         new OresundskraftModule(),
         new EloverblikTariffModule(),
         new EloverblikMeterModule(),
+        new FluviusModule(),
     ];
 
     private static readonly AsyncLocal<IReadOnlyList<ISourceModule>?> Scoped = new();

@@ -69,4 +69,5 @@ internal sealed partial class ResponseCache(string dataDir, string source, ILogg
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(CachedResponse))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(Dictionary<string, decimal>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -36,7 +36,7 @@ public sealed class ThrowawaySourceTests(ITestOutputHelper output)
     {
         // Without the catalog line the type is unknown: the module is what makes it work.
         Assert.Equal(
-            ["sites[0].meter.type (line 5): unknown meter type 'throwaway'; known types: elvia, oresundskraft, eloverblik"],
+            ["sites[0].meter.type (line 5): unknown meter type 'throwaway'; known types: elvia, oresundskraft, eloverblik, fluvius"],
             ConfigLoader.Parse(Yaml($"      access_code: {Code}"), "test.yaml", new Dictionary<string, string?>()).Problems.Select(p => p.ToString()));
 
         using var catalogLine = Catalog.With(new ThrowawayModule());

@@ -141,15 +141,15 @@ public sealed class CommandLineTests
     public void A_new_source_registers_a_two_word_command_with_one_line()
     {
         // What a future module adds, as Denmark's did (mqttbridge eloverblik meteringpoints --site home).
-        IReadOnlyList<ISourceCommand> commands = [.. SourceCommands.All, new FakeCommand("fluvius", "meteringpoints")];
+        IReadOnlyList<ISourceCommand> commands = [.. SourceCommands.All, new FakeCommand("linky", "meteringpoints")];
 
-        var line = CommandLine.Parse(["fluvius", "meteringpoints", "--site", "home", "--config", "/etc/m.yaml"], commands);
+        var line = CommandLine.Parse(["linky", "meteringpoints", "--site", "home", "--config", "/etc/m.yaml"], commands);
 
         Assert.Null(line.Error);
         Assert.Equal((CliCommand.Source, "home", "/etc/m.yaml"), (line.Command, line.Site, line.ConfigPath));
-        Assert.Equal("fluvius meteringpoints", $"{line.SourceCommand!.Source} {line.SourceCommand.Verb}");
-        Assert.Equal("fake help", CommandLine.HelpFor(CommandLine.Parse(["fluvius", "meteringpoints", "--help"], commands).HelpTopic, commands));
-        Assert.Equal("unknown command 'fluvius consent'; fluvius has: meteringpoints", CommandLine.Parse(["fluvius", "consent"], commands).Error);
+        Assert.Equal("linky meteringpoints", $"{line.SourceCommand!.Source} {line.SourceCommand.Verb}");
+        Assert.Equal("fake help", CommandLine.HelpFor(CommandLine.Parse(["linky", "meteringpoints", "--help"], commands).HelpTopic, commands));
+        Assert.Equal("unknown command 'linky consent'; linky has: meteringpoints", CommandLine.Parse(["linky", "consent"], commands).Error);
     }
 
     [Fact]

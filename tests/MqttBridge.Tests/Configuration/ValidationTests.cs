@@ -237,7 +237,7 @@ public sealed class ValidationTests
     }
 
     [Theory]
-    [InlineData("fluvius", "sites[0].meter.type (line 5): unknown meter type 'fluvius'; known types: elvia, oresundskraft, eloverblik")]
+    [InlineData("linky", "sites[0].meter.type (line 5): unknown meter type 'linky'; known types: elvia, oresundskraft, eloverblik, fluvius")]
     [InlineData("elvai", "sites[0].meter.type (line 5): unknown meter type 'elvai'; did you mean 'elvia'?")]
     public void Meter_types_not_in_this_version_are_named_as_such(string type, string expected)
     {

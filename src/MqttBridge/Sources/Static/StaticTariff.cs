@@ -131,7 +131,7 @@ internal sealed class StaticTariff
         };
         var factor = capacity.PricesIncludeVat ? 1m : 1m + vat;
         var steps = capacity.Steps.Select(s => new CapacityStep(s.FromKw, s.ToKw, s.MonthlyPrice * factor, s.PerKwMonthly * factor));
-        return new CapacityLadder(currency, basis, steps, capacity.MinimumKw, capacity.ThresholdInLowerStep);
+        return new CapacityLadder(currency, basis, steps, capacity.MinimumKw, capacity.ThresholdInLowerStep) { AveragedMonths = capacity.AverageMonths };
     }
 
     private static HashSet<int>? MonthSet(IReadOnlyList<int> months, string owner)

@@ -22,7 +22,7 @@ internal sealed partial class StaticTariffModule : ISourceModule
     private static readonly string[] Keys = ["type", "base_url", "currency", "vat", "resolution", "holidays", "extra_holidays", "taxes", "bands", "capacity"];
     private static readonly string[] TaxKeys = ["name", "per_kwh", "months"];
     private static readonly string[] BandKeys = ["name", "price", "hours", "days", "months", "level"];
-    private static readonly string[] CapacityKeys = ["basis", "prices_include_vat", "minimum_kw", "at_threshold", "steps"];
+    private static readonly string[] CapacityKeys = ["basis", "prices_include_vat", "minimum_kw", "at_threshold", "steps", "average_months"];
     private static readonly string[] StepKeys = ["from_kw", "to_kw", "monthly_price", "per_kw_monthly"];
 
     public string Type => TypeName;
@@ -250,7 +250,9 @@ internal sealed partial class StaticTariffModule : ISourceModule
             s.Report("minimum_kw", $"{minimum} is negative; use 0 or more");
         }
 
-        return new CapacityOptions { Basis = basis, PricesIncludeVat = includesVat, MinimumKw = minimum, ThresholdInLowerStep = ThresholdInLowerStep(s), Steps = ReadSteps(s) };
+        // Flanders bills the average of the last 12 monthly peaks (each at least minimum_kw): the rule as data.
+        var averaged = s.Int("average_months", 1, 1, 12);
+        return new CapacityOptions { Basis = basis, PricesIncludeVat = includesVat, MinimumKw = minimum, AverageMonths = averaged, ThresholdInLowerStep = ThresholdInLowerStep(s), Steps = ReadSteps(s) };
     }
 
     private static List<CapacityStepOptions> ReadSteps(ConfigSection s)

@@ -69,6 +69,9 @@ internal sealed record CapacityOptions
 
     public decimal MinimumKw { get; init; }
 
+    /// <summary><c>average_months</c>: the month is billed on the average of this many monthly bases, itself included (Flanders: 12); 1 = the month alone.</summary>
+    public int AverageMonths { get; init; } = 1;
+
     /// <summary><c>at_threshold: step_below</c>: a value exactly on a threshold is billed at the step below ("0–2 kW" includes 2).</summary>
     public bool ThresholdInLowerStep { get; init; }
 

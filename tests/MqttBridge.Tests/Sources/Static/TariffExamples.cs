@@ -113,6 +113,7 @@ internal static class TariffExamples
         {
             Basis = "monthly_peak_quarter_hour",
             MinimumKw = 2.5m,
+            AverageMonths = 12,
             Steps = [new() { FromKw = 0, MonthlyPrice = 0, PerKwMonthly = 4.37m }],
         },
     };

@@ -1,0 +1,343 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MqttBridge.Domain;
+using MqttBridge.Storage;
+
+namespace MqttBridge.Sources.Fluvius;
+
+/// <summary>
+/// <c>meter.type: fluvius</c>: one customer's (reference number's) mandate and the energy of its EAN.
+/// <para>
+/// Refresh policy. The mandate list is asked for hourly while consent is pending or absent, every
+/// <see cref="ClosedMandateInterval"/> while it is rejected or finished, and once a day (just before the energy) while
+/// approved. Energy is asked for only while a mandate is approved: one call for the local days from the first one not
+/// yet complete and verified (estimated and not-validated values are asked again the next day until they settle) to
+/// yesterday, within the window "first of last month … yesterday" and the mandate's data period. Once yesterday is
+/// complete the next call is at <see cref="MorningStart"/> tomorrow: one energy call per EAN per day in steady state;
+/// while it is not, after 1, 2, then every 4 hours. The mandate answer and the readings are kept under data_dir, so a
+/// restart spends at most the calls that are due. Month max: the month's highest quarter-hour × 4 (Flanders).
+/// </para>
+/// </summary>
+internal sealed partial class FluviusSource : IMeterSource
+{
+    /// <summary>Yesterday's data is asked for from this local time on (Fluvius delivers informative data daily).</summary>
+    public static readonly TimeOnly MorningStart = new(7, 0);
+
+    /// <summary>How often a requested or missing mandate is asked about (EDDIE polls hourly).</summary>
+    public static readonly TimeSpan PendingMandateInterval = TimeSpan.FromHours(1);
+
+    /// <summary>A rejected or finished mandate only changes when the customer consents again.</summary>
+    public static readonly TimeSpan ClosedMandateInterval = TimeSpan.FromHours(6);
+
+    /// <summary>While yesterday is incomplete after the morning: 1 h, 2 h, then every 4 h.</summary>
+    private static readonly FaultSchedule IncompleteDay = new(TimeSpan.FromHours(1), TimeSpan.FromHours(4));
+
+    /// <summary>The diagnostics every Fluvius meter publishes.</summary>
+    public static IReadOnlyList<DiagnosticDefinition> Diagnostics { get; } =
+    [
+        new("mandate_status", "Mandate status", DiagnosticKind.Enum) { Options = FluviusMandates.States, Icon = "mdi:file-sign" },
+        new("mandate_expires", "Mandate expires", DiagnosticKind.Timestamp) { Icon = "mdi:calendar-clock" },
+        new("mandate_renewal", "Mandate renewal", DiagnosticKind.Enum) { Options = FluviusMandates.RenewalStates, Icon = "mdi:autorenew" },
+    ];
+
+    private readonly FluviusOptions _options;
+    private readonly FluviusClient _client;
+    private readonly ResponseCache _cache;
+    private readonly TimeZoneInfo _zone;
+    private readonly ILogger _logger;
+    private readonly RestartGrace _grace = new();
+
+    private FluviusMandate? _mandate;
+    private bool _mandateKnown;
+    private DateTimeOffset? _mandateFetchedAt;
+    private DateTimeOffset _mandateDue = DateTimeOffset.MinValue;
+    private FluviusEnergy? _energy;
+    private DateTimeOffset? _energyFetchedAt;
+    private DateTimeOffset _energyDue = DateTimeOffset.MinValue;
+    private int _incompleteMornings;
+    private bool _cacheLoaded;
+    private bool _restored;
+
+    public FluviusSource(FluviusOptions options, FluviusClient client, ResponseCache cache, TimeZoneInfo zone, ILogger logger)
+    {
+        _options = options;
+        _client = client;
+        _cache = cache;
+        _zone = zone;
+        _logger = logger;
+    }
+
+    // The reference number and EAN are personal data: the cache file name is a hash of this key (ResponseCache).
+    private string Scope => $"{_options.BaseUrl}|{_options.ApiVersion}|{_options.ReferenceNumber}|{_options.MeteringPointId ?? "mandate"}";
+
+    private string MandateKey => "mandate|" + Scope;
+
+    private string ReadingsKey => "readings|" + Scope;
+
+    public Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _grace.FetchAsync(
+            async () =>
+            {
+                LoadCacheOnce(now);
+                if (_mandateDue <= now)
+                {
+                    await FetchMandateAsync(now, cancellationToken);
+                }
+
+                if (_mandate is { IsApproved: true } && _energyDue <= now)
+                {
+                    await FetchEnergyAsync(_mandate, now, cancellationToken);
+                }
+
+                return Snapshot(now);
+            },
+            () => _restored,
+            () => Snapshot(now) with { NextRefresh = now });
+
+    /// <summary>The first local day of the window: the first of last month (for <c>last_month_max_hour</c>).</summary>
+    internal DateOnly WindowStart(DateTimeOffset now)
+    {
+        var today = LocalDay.Of(now, _zone).Date;
+        return new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+    }
+
+    /// <summary>The first local day of the window that is not complete and verified, or null.</summary>
+    internal DateOnly? FirstUnsettled(DateTimeOffset now, FluviusMandate mandate)
+    {
+        var today = LocalDay.Of(now, _zone).Date;
+        var from = WindowStart(now);
+        if (mandate.PeriodFrom is { } periodFrom && LocalDay.Of(periodFrom, _zone).Date is var first && first > from)
+        {
+            from = first;
+        }
+
+        var main = Judged(_energy, mandate.IsGas);
+        for (var date = from; date < today; date = date.AddDays(1))
+        {
+            if (main?.SumOf(new LocalDay(date, _zone)) is not { AllVerified: true })
+            {
+                return date;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task FetchMandateAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var (mandates, body) = await _client.MandatesAsync(_options.ReferenceNumber, ct);
+        _cache.Write(new CachedResponse(MandateKey, now, body));
+        ApplyMandates(mandates, now);
+        LogMandate(_mandate?.Status ?? FluviusMandates.None, MeteringPoint.Masked(_mandate?.Ean), LocalTime.Iso8601(_mandateDue, _zone));
+    }
+
+    private void ApplyMandates(IReadOnlyList<FluviusMandate> mandates, DateTimeOffset fetchedAt)
+    {
+        var before = _mandate;
+        _mandate = FluviusMandates.Choose(mandates, _options.ReferenceNumber, _options.MeteringPointId);
+        _mandateKnown = true;
+        _mandateFetchedAt = fetchedAt;
+        _mandateDue = _mandate?.Status switch
+        {
+            FluviusMandates.Approved => NextMorning(fetchedAt),
+            FluviusMandates.Rejected or FluviusMandates.Finished => fetchedAt + ClosedMandateInterval,
+            _ => fetchedAt + PendingMandateInterval,
+        };
+
+        // A newly approved mandate (or another EAN) is read at once, not at tomorrow's round.
+        if (_mandate is { IsApproved: true } && (before is not { IsApproved: true } || before.Ean != _mandate.Ean))
+        {
+            _energyDue = DateTimeOffset.MinValue;
+        }
+    }
+
+    private async Task FetchEnergyAsync(FluviusMandate mandate, DateTimeOffset now, CancellationToken ct)
+    {
+        var ean = _options.MeteringPointId ?? mandate.Ean
+            ?? throw new SourceException($"{FluviusMapper.Api}: the approved mandate names no EAN; set meter.metering_point_id");
+        var today = LocalDay.Of(now, _zone).Date;
+        if (FirstUnsettled(now, mandate) is { } from)
+        {
+            var to = LocalDay.StartOf(today, _zone);
+            if (mandate.PeriodTo is { } periodTo && periodTo < to)
+            {
+                to = periodTo;
+            }
+
+            var start = LocalDay.StartOf(from, _zone);
+            if (start < to)
+            {
+                var (energy, _) = await _client.EnergyAsync(_options.ReferenceNumber, ean, mandate.DataServiceType ?? "VH_kwartier_uur", start, to, _zone, ct);
+                Merge(energy, LocalDay.StartOf(WindowStart(now), _zone));
+                _energyFetchedAt = now;
+                _cache.Write(new CachedResponse(ReadingsKey, now, Store()));
+            }
+        }
+
+        _energyFetchedAt ??= now;
+        Schedule(now);
+        var yesterday = LocalDay.Of(now, _zone).Previous;
+        var state = Judged(_energy, mandate.IsGas)?.SumOf(yesterday) is { } sum
+            ? $"complete, {sum.Intervals} intervals, {(sum.AllVerified ? "all verified" : "not all verified yet")}"
+            : "not complete yet";
+        LogEnergy(yesterday.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), state, _energy?.Level ?? "-", LocalTime.Iso8601(_energyDue, _zone));
+    }
+
+    /// <summary>Lays a new answer over the known readings (a thinner answer never erases one) and drops what left the window.</summary>
+    private void Merge(FluviusEnergy newer, DateTimeOffset keepFrom)
+    {
+        _energy = _energy is null || _energy.EnergyType != newer.EnergyType
+            ? newer
+            : newer with
+            {
+                Offtake = _energy.Offtake.Merge(newer.Offtake).Since(keepFrom),
+                Injection = _energy.Injection.Merge(newer.Injection).Since(keepFrom),
+                GasM3 = _energy.GasM3.Merge(newer.GasM3).Since(keepFrom),
+                GasKwh = _energy.GasKwh.Merge(newer.GasKwh).Since(keepFrom),
+                HadInjection = _energy.HadInjection || newer.HadInjection,
+                Ean = newer.Ean ?? _energy.Ean,
+            };
+    }
+
+    /// <summary>When energy is due again after a fetch at <paramref name="fetchedAt"/>.</summary>
+    private void Schedule(DateTimeOffset fetchedAt)
+    {
+        var today = LocalDay.Of(fetchedAt, _zone);
+        var morning = LocalDay.LocalToInstant(today.Date.ToDateTime(MorningStart), _zone);
+        if (Judged(_energy, _mandate?.IsGas ?? _energy?.IsGas ?? false)?.SumOf(today.Previous) is not null)
+        {
+            _incompleteMornings = 0;
+            _energyDue = NextMorning(fetchedAt);
+        }
+        else if (fetchedAt < morning)
+        {
+            _energyDue = morning;
+        }
+        else
+        {
+            _incompleteMornings++;
+            _energyDue = fetchedAt + IncompleteDay.After(_incompleteMornings);
+        }
+    }
+
+    private DateTimeOffset NextMorning(DateTimeOffset after)
+    {
+        var today = LocalDay.Of(after, _zone).Date;
+        var morning = LocalDay.LocalToInstant(today.ToDateTime(MorningStart), _zone);
+        return morning > after ? morning : LocalDay.LocalToInstant(today.AddDays(1).ToDateTime(MorningStart), _zone);
+    }
+
+    /// <summary>The series the day's completeness is judged by: offtake for electricity, m³ (else kWh) for gas.</summary>
+    private static ConsumptionSeries? Judged(FluviusEnergy? energy, bool gas) =>
+        energy is null ? null
+        : gas ? (energy.GasM3.Readings.Count > 0 ? energy.GasM3 : energy.GasKwh)
+        : energy.Offtake;
+
+    private void LoadCacheOnce(DateTimeOffset now)
+    {
+        if (_cacheLoaded)
+        {
+            return;
+        }
+
+        _cacheLoaded = true;
+        if (_cache.Restore(MandateKey, now, cached => FluviusClient.ParseMandates(cached.Body), _logger) is { } mandates)
+        {
+            ApplyMandates(mandates.Data, mandates.FetchedAt);
+            _mandateDue = CachedAnswers.DueFrom(_mandateDue, now);
+            _restored = true;
+        }
+
+        if (_cache.Restore(ReadingsKey, now, cached => Restore(cached.Body), _logger) is { } readings)
+        {
+            _energy = readings.Data;
+            _energyFetchedAt = readings.FetchedAt;
+            Schedule(readings.FetchedAt);
+            _energyDue = CachedAnswers.DueFrom(_energyDue, now);
+        }
+    }
+
+    private string Store()
+    {
+        var e = _energy!;
+        return JsonSerializer.Serialize(
+            new StoredFluviusReadings(e.Ean, e.EnergyType, Stored(e.Offtake), Stored(e.Injection), Stored(e.GasM3), Stored(e.GasKwh), e.HadInjection),
+            FluviusJsonContext.Default.StoredFluviusReadings);
+
+        static List<StoredFluviusReading> Stored(ConsumptionSeries series) => [.. series.Readings.Select(r => new StoredFluviusReading(r.Start, r.End, r.Kwh, r.Verified))];
+    }
+
+    private static FluviusEnergy Restore(string body)
+    {
+        var stored = JsonSerializer.Deserialize(body, FluviusJsonContext.Default.StoredFluviusReadings) ?? throw new FormatException("empty");
+        return new FluviusEnergy(stored.Ean, stored.EnergyType ?? "E", Series(stored.Offtake), Series(stored.Injection), Series(stored.GasM3), Series(stored.GasKwh), stored.HadInjection, "restored");
+
+        static ConsumptionSeries Series(IReadOnlyList<StoredFluviusReading>? readings) =>
+            new((readings ?? []).Select(r => new MeterReading(r.Start, r.End, r.Value, r.Verified)));
+    }
+
+    private MeterSnapshot Snapshot(DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, _zone);
+        var last = local.AddMonths(-1);
+        var energy = _energy;
+        var gas = _mandate?.IsGas ?? energy?.IsGas ?? false;
+        var offtake = gas ? new ConsumptionSeries([]) : energy?.Offtake ?? new ConsumptionSeries([]);
+        var due = _mandate is { IsApproved: true } && _energyDue < _mandateDue ? _energyDue : _mandateDue;
+        return new MeterSnapshot(
+            offtake,
+            PeakOf(offtake, local.Year, local.Month),
+            Max(_energyFetchedAt, _mandateFetchedAt) ?? now,
+            due)
+        {
+            LastMonthMax = PeakOf(offtake, last.Year, last.Month),
+            Production = energy is { HadInjection: true } && !gas ? energy.Injection : null,
+            Gas = gas ? energy?.GasM3 : null,
+            GasEnergy = gas ? energy?.GasKwh : null,
+            Holds = Holds(gas, energy),
+            Diagnostics = new Dictionary<string, DiagnosticValue>
+            {
+                ["mandate_status"] = new(_mandateKnown ? _mandate?.Status ?? FluviusMandates.None : null),
+                ["mandate_expires"] = new(At: _mandate?.Expires),
+                ["mandate_renewal"] = new(_mandateKnown ? _mandate?.Renewal ?? "none" : null),
+            },
+        };
+    }
+
+    /// <summary>
+    /// What this EAN's data holds, for the capabilities decided by data: electricity offers consumption and (with
+    /// quarter-hours) the month's peak once a mandate or an answer says so, production once injection came; gas its m³
+    /// and, once converted values came, its kWh. Nothing before the first mandate answer.
+    /// </summary>
+    private SourceCapabilities Holds(bool gas, FluviusEnergy? energy)
+    {
+        if (_mandate is null && energy is null)
+        {
+            return SourceCapabilities.None;
+        }
+
+        if (gas)
+        {
+            return SourceCapabilities.Gas | (energy?.GasKwh.Readings.Count > 0 ? SourceCapabilities.GasEnergy : SourceCapabilities.None);
+        }
+
+        var quarters = FluviusMandates.Fineness(_mandate?.DataServiceType) == 0
+            || energy?.Offtake.Readings.Any(r => r.End - r.Start == TimeSpan.FromMinutes(15)) == true;
+        return SourceCapabilities.Consumption
+            | (quarters ? SourceCapabilities.MonthMax : SourceCapabilities.None)
+            | (energy is { HadInjection: true } ? SourceCapabilities.Production : SourceCapabilities.None);
+    }
+
+    /// <summary>The month's peak quarter-hour × 4 in kW (no floor: the 2.5 kW minimum is the tariff's), naming its rule.</summary>
+    private MonthMax? PeakOf(ConsumptionSeries offtake, int year, int month) =>
+        MonthMaxRule.Of(offtake, year, month, _zone, CapacityBasis.MonthlyPeakQuarterHour) is { } max ? max with { Basis = CapacityBasis.MonthlyPeakQuarterHour } : null;
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fluvius mandate: {Status} (EAN {Ean}); next check at {Next}")]
+    private partial void LogMandate(string status, string ean, string next);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fluvius energy fetched ({Level}): yesterday ({Date}) {State}; next fetch at {Next}")]
+    private partial void LogEnergy(string date, string state, string level, string next);
+}

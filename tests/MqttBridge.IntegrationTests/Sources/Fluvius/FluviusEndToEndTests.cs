@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+using MqttBridge.Domain;
+using MqttBridge.IntegrationTests.EndToEnd;
+using MqttBridge.IntegrationTests.Mqtt;
+using static MqttBridge.TestSupport.FluviusAnswers;
+
+namespace MqttBridge.IntegrationTests.Fluvius;
+
+/// <summary>The real bridge and its CLI with two Fluvius meters (electricity with injection, gas) on a fake Fluvius.</summary>
+public sealed class FluviusEndToEndTests
+{
+    private const string GasReference = "gasCustomer7";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
+
+    private static string Meter(FakeFluvius fake, string reference, string extra = "") => $"""
+              type: fluvius
+              base_url: {fake.BaseUrl}
+              token_url: {fake.TokenUrl}
+              client_id: {FakeFluvius.ClientId}
+              client_secret: {FakeFluvius.ClientSecret}
+              scope: {FakeFluvius.Scope}
+              subscription_key: {FakeFluvius.SubscriptionKey}
+              contract_number: DTC42
+              reference_number: {reference}
+        {extra}
+        """;
+
+    private static string Config(int port, FakeFluvius fake) => $"""
+        mqtt:
+          host: ""
+        embedded_broker:
+          bind: 127.0.0.1
+          port: {port}
+        sites:
+          - id: thuis
+            name: Thuis
+            meter:
+        {Meter(fake, Reference)}
+          - id: gas
+            name: Gas
+            meter:
+        {Meter(fake, GasReference, $"      metering_point_id: \"{GasEan}\"")}
+        """;
+
+    [Fact]
+    public async Task An_approved_mandate_brings_consumption_injection_the_peak_and_gas_to_home_assistant_and_nothing_secret_or_personal()
+    {
+        using var fake = new FakeFluvius(TimeProvider.System.GetUtcNow) { Lag = TimeSpan.Zero, Kwh = _ => 0.25m, Injection = _ => 0.05m };
+        fake.MandateList.Add(new("Approved", Ean: GasEan, EnergyType: "G", Service: "VH_kwartier_uur", Reference: GasReference));
+        var yesterday = LocalDay.Of(TimeProvider.System.GetUtcNow(), Brussels).Previous;
+        var quarters = (int)(yesterday.Length.TotalMinutes / 15);
+
+        var port = TestPorts.GetFree();
+        using var bridge = BridgeProcess.Start(Config(port, fake));
+        var retained = await MosquittoSub.WaitUntilAsync(
+            port,
+            r => r.GetValueOrDefault("mqttbridge/thuis/yesterday_production") is { } p && p != "None" && r.GetValueOrDefault("mqttbridge/gas/yesterday_gas") is { } g && g != "None",
+            Patience,
+            "mqttbridge/#",
+            "homeassistant/#");
+
+        Assert.True(retained.ContainsKey("mqttbridge/thuis/yesterday_production"), bridge.Output);
+        Assert.Equal(Text(quarters * 0.25m), retained["mqttbridge/thuis/yesterday_consumption"]);
+        Assert.Equal(Text(quarters * 0.05m), retained["mqttbridge/thuis/yesterday_production"]);
+        Assert.Equal("approved", retained["mqttbridge/thuis/mandate_status"]);
+        Assert.Equal("none", retained["mqttbridge/thuis/mandate_renewal"]);
+        Assert.Equal(Text(quarters * 0.25m), retained["mqttbridge/gas/yesterday_gas"]);
+
+        // The month's peak quarter-hour: 0.25 kWh = 1 kW, with its basis (unknown on the 1st: no day of the month yet).
+        var firstOfMonth = LocalDay.Of(TimeProvider.System.GetUtcNow(), Brussels).Date.Day == 1;
+        Assert.Equal(firstOfMonth ? "None" : "1", retained["mqttbridge/thuis/month_max_hour"]);
+        if (!firstOfMonth)
+        {
+            using var peak = JsonDocument.Parse(retained["mqttbridge/thuis/month_max_hour/attributes"]);
+            Assert.Equal("monthly_peak_quarter_hour", peak.RootElement.GetProperty("basis").GetString());
+            Assert.Equal(1m, peak.RootElement.GetProperty("hours")[0].GetProperty("value").GetDecimal());
+        }
+
+        using (var discovery = JsonDocument.Parse(retained["homeassistant/device/mqttbridge_gas/config"]))
+        {
+            var components = discovery.RootElement.GetProperty("components");
+            Assert.Equal(("gas", "m³"), (components.GetProperty("yesterday_gas").GetProperty("device_class").GetString(), components.GetProperty("yesterday_gas").GetProperty("unit_of_measurement").GetString()));
+            Assert.False(components.TryGetProperty("month_max_hour", out _));
+            Assert.False(components.TryGetProperty("yesterday_consumption", out _));
+            Assert.False(components.TryGetProperty("yesterday_gas_energy", out _));
+        }
+
+        Assert.Empty(fake.Violations);
+        Assert.Contains("no client certificate configured for Fluvius", bridge.Output, StringComparison.Ordinal);
+        foreach (var hidden in new[] { FakeFluvius.ClientSecret, FakeFluvius.SubscriptionKey, Ean, GasEan, Reference, "token-1" })
+        {
+            Assert.DoesNotContain(hidden, bridge.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(retained.Values, v => v.Contains(hidden, StringComparison.Ordinal));
+        }
+
+        await HaCheck.AssertAcceptsAsync(port, "thuis:yesterday_consumption,thuis:yesterday_production,thuis:month_consumption,thuis:month_production,thuis:month_max_hour,thuis:mandate_status,thuis:mandate_expires,gas:yesterday_gas,gas:month_gas,gas:mandate_status");
+    }
+
+    [Fact]
+    public async Task The_consent_and_mandates_commands_post_the_consent_and_list_mandates_without_personal_data()
+    {
+        using var fake = new FakeFluvius(TimeProvider.System.GetUtcNow);
+        fake.MandateList[0] = new("Requested", Renewal: "ToBeRenewed");
+        var config = Config(TestPorts.GetFree(), fake);
+
+        var (code, output) = await BridgeProcess.RunAsync(config, null, "fluvius", "consent", "--site", "thuis", "--flow", "B2B", "--enterprise-number", "0123456789", "--return-success", "https://esco.example/ok");
+        Assert.True(code == 0, output);
+        Assert.Contains("https://mijn.fluvius.be/verbruik/dienstverlener?id=AbC123xyz", output, StringComparison.Ordinal);
+        Assert.Contains("Valid until ", output, StringComparison.Ordinal);
+        var post = Assert.Single(fake.Calls, c => c.Request.Path == "/esco/v3/api/shortUrlIdentifier").Request;
+        using (var body = JsonDocument.Parse(post.Body))
+        {
+            var root = body.RootElement;
+            Assert.Equal(("DTC42", Reference, "B2B", "0123456789", 1), (root.GetProperty("dataAccessContractNumber").GetString(), root.GetProperty("referenceNumber").GetString(), root.GetProperty("flow").GetString(), root.GetProperty("enterpriseNumber").GetString(), root.GetProperty("numberOfEans").GetInt32()));
+            Assert.Equal(("https://esco.example/ok", "https://esco.example/ok"), (root.GetProperty("returnUrlSuccess").GetString(), root.GetProperty("returnUrlFailed").GetString()));
+            Assert.Equal(["VH_kwartier_uur", "VH_dag"], root.GetProperty("dataServices").EnumerateArray().Select(s => s.GetProperty("dataServiceType").GetString()));
+        }
+
+        Assert.Equal(FakeFluvius.SubscriptionKey, post.Header("Ocp-Apim-Subscription-Key"));
+
+        var (listed, table) = await BridgeProcess.RunAsync(config, null, "fluvius", "mandates", "--site", "thuis");
+        Assert.True(listed == 0, table);
+        Assert.Contains("1 mandate(s) for site 'thuis' (reference …er42):", table, StringComparison.Ordinal);
+        Assert.Matches(@"requested\s+…0123\s+electricity\s+VH_kwartier_uur\s+2025-01-01\s+-\s+2029-01-01\s+to_be_renewed", table);
+        Assert.DoesNotContain(Ean, table, StringComparison.Ordinal);
+
+        var (refused, message) = await BridgeProcess.RunAsync(config.Replace(FakeFluvius.ClientSecret, "wrong-secret", StringComparison.Ordinal), null, "fluvius", "mandates");
+        Assert.Equal(1, refused);
+        Assert.Contains("the token endpoint refused the client credentials (HTTP 401, invalid_client)", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-secret", message, StringComparison.Ordinal);
+        Assert.Empty(fake.Violations);
+    }
+
+    private static string Text(decimal value) => value.ToString("0.######", CultureInfo.InvariantCulture);
+}
