@@ -15,7 +15,7 @@ namespace MqttBridge.Statistics;
 /// Keeps Home Assistant's external statistics (<see cref="SiteStatistics"/>) in step with the meters' data: after each
 /// refresh of a site it imports every new or corrected hour, with every later row's sum, over one WebSocket connection.
 /// Runs on its own: a Home Assistant that is down, restarting or refusing never holds up MQTT publishing; it is asked
-/// again on <see cref="Schedule"/>. What was imported is recorded in data_dir (<see cref="StatisticsRecord"/>); a
+/// again on a <see cref="FaultSchedule"/>. What was imported is recorded in data_dir (<see cref="StatisticsRecord"/>); a
 /// statistic the record lacks is read back from Home Assistant before anything is sent.
 /// </summary>
 internal sealed partial class StatisticsImporter : BackgroundService, ISiteObserver
@@ -57,9 +57,6 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         _schedule = schedule ?? DefaultSchedule;
         (_ledgers, _prices) = _record.Load();
     }
-
-    /// <summary>The reconnect schedule after faults in a row.</summary>
-    public FaultSchedule Schedule => _schedule;
 
     /// <inheritdoc/>
     public void Refreshed(SiteView site)
@@ -130,6 +127,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
             return null;
         }
 
+        var ledgers = new Dictionary<string, StatisticLedger>(_ledgers, StringComparer.Ordinal);
         try
         {
             _socket ??= await ConnectAsync(ct);
@@ -147,7 +145,11 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
             }
 
             (_failures, _lastFault) = (0, null);
-            _record.Save(_ledgers, _prices);
+            if (pricesChanged || !SameLedgers(ledgers))
+            {
+                _record.Save(_ledgers, _prices);
+            }
+
             return null;
         }
         catch (Exception ex) when (ex is HomeAssistantException or WebSocketException or IOException or JsonException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
@@ -279,6 +281,10 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         OperationCanceledException => ($"Home Assistant did not answer within {CallTimeout.TotalSeconds:0} s", false),
         _ => ($"cannot reach Home Assistant at {_options.WebSocket} ({ex.Message})", false),
     };
+
+    /// <summary>Whether the ledgers are still the ones in <paramref name="before"/> (nothing imported or read back since).</summary>
+    private bool SameLedgers(Dictionary<string, StatisticLedger> before) =>
+        before.Count == _ledgers.Count && _ledgers.All(l => before.TryGetValue(l.Key, out var b) && ReferenceEquals(b, l.Value));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
