@@ -183,4 +183,28 @@ public class HourlyStatisticsTests
         Assert.Equal(78m, ledger.Base);
         Assert.Empty(ledger.Plan(changedOld));
     }
+
+    [Fact]
+    public void A_site_feeds_the_statistics_its_meter_offers_and_cost_only_with_a_tariff()
+    {
+        var now = TestCurves.Local(2026, 11, 30, 8);
+        var series = Day(new DateOnly(2026, 11, 29), 60);
+        var meter = new SourceReport(SourceRole.Meter, "any", SourceCapabilities.Consumption | SourceCapabilities.Production)
+        {
+            MeterData = new MeterSnapshot(series, null, now, now.AddHours(3)) { Production = series },
+        };
+        var prices = TestCurves.Days(new DateOnly(2026, 11, 29), 2, 60, _ => 2m, "SEK");
+        var tariff = new SourceReport(SourceRole.Tariff, "any", SourceCapabilities.PriceCurve) { TariffData = new TariffSnapshot(prices, null, now, now.AddDays(1)) };
+
+        var withTariff = SiteStatistics.Of(new SiteView("cabin", "Cabin", Oslo, tariff, meter), prices);
+        var meterOnly = SiteStatistics.Of(new SiteView("cabin", "Cabin", Oslo, null, meter with { Capabilities = SourceCapabilities.Consumption }), prices);
+        var notAnswered = SiteStatistics.Of(new SiteView("cabin", "Cabin", Oslo, tariff, meter with { MeterData = null }), prices);
+
+        Assert.Equal(["mqttbridge:cabin_consumption", "mqttbridge:cabin_production", "mqttbridge:cabin_cost"], withTariff.Select(s => s.Definition.Id));
+        Assert.Equal(new StatisticDefinition("mqttbridge:cabin_cost", "Cabin grid cost", "SEK", null), withTariff[2].Definition);
+        Assert.Equal("energy", withTariff[0].Definition.UnitClass);
+        Assert.Equal(600m, withTariff[2].Hours.Values.Sum());
+        Assert.Equal(["mqttbridge:cabin_consumption"], meterOnly.Select(s => s.Definition.Id));
+        Assert.Empty(notAnswered);
+    }
 }
