@@ -10,6 +10,7 @@ using MqttBridge.Hosting;
 using MqttBridge.Scheduling;
 using MqttBridge.Sensors;
 using MqttBridge.Sources;
+using MqttBridge.Statistics;
 using MqttBridge.Storage;
 
 // Composition root only: parse the command line, dispatch to a command (Cli/), or validate the configuration, wire
@@ -114,8 +115,16 @@ builder.Services.AddSingleton(time);
 builder.Services.AddSingleton(sp => new MqttConnection(options.Mqtt with { ClientId = ClientIdentity.Resolve(options.Mqtt, options.DataDir, log) }, options.EmbeddedBroker, time, sp.GetRequiredService<ILogger<MqttConnection>>(), broker));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
 builder.Services.AddHostedService(sp => new HealthFile(sp.GetRequiredService<MqttConnection>(), options.DataDir, time, sp.GetRequiredService<ILogger<HealthFile>>()));
+var statistics = options.HomeAssistant is { } homeAssistant
+    ? new StatisticsImporter(homeAssistant, options.Sites.Where(s => s.Statistics).Select(s => s.Id).ToHashSet(StringComparer.Ordinal), options.DataDir, time, loggers.CreateLogger<StatisticsImporter>())
+    : null;
+if (statistics is not null)
+{
+    builder.Services.AddHostedService(_ => statistics);
+}
+
 builder.Services.AddHostedService(sp => new BridgeService(
-    runtimes, sp.GetRequiredService<MqttConnection>(), topics, time, sp.GetRequiredService<ILogger<BridgeService>>(), version, new DiscoveryRecord(options.DataDir, log)));
+    runtimes, sp.GetRequiredService<MqttConnection>(), topics, time, sp.GetRequiredService<ILogger<BridgeService>>(), version, new DiscoveryRecord(options.DataDir, log), statistics));
 
 using (var host = builder.Build())
 {

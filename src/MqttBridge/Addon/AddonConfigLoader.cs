@@ -110,6 +110,12 @@ internal static class AddonConfigLoader
         }
 
         Set(tree, ["data_dir"], new ConfigScalar(AddonSettings.DataDir, isPlain: false));
+        if (tree.Find("homeassistant") is null && settings.Token is { Length: > 0 } token)
+        {
+            // The Energy dashboard's statistics go through the Supervisor's proxy (homeassistant_api: true), no keys needed.
+            Set(tree, ["homeassistant", "url"], new ConfigScalar(SupervisorSocket(settings.SupervisorUrl), isPlain: false));
+            Set(tree, ["homeassistant", "token"], new ConfigScalar(token, isPlain: false));
+        }
 
         var broker = AddonBroker.Configured;
         string? noService = null;
@@ -156,6 +162,10 @@ internal static class AddonConfigLoader
 
         return new AddonConfigResult(result, source, broker, noService, note);
     }
+
+    /// <summary>The Supervisor's proxy to Home Assistant's WebSocket API: <c>ws://supervisor/core/websocket</c>.</summary>
+    private static string SupervisorSocket(Uri supervisor) =>
+        new UriBuilder(supervisor) { Scheme = supervisor.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = supervisor.AbsolutePath.TrimEnd('/') + "/core/websocket" }.Uri.ToString();
 
     private static bool NamesBroker(ConfigMap tree, IReadOnlyDictionary<string, string?> environment)
     {

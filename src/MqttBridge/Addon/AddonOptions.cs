@@ -17,7 +17,7 @@ internal static partial class AddonOptions
     public static readonly string[] BrokerKeys = ["port", "username", "password"];
 
     /// <summary>Site options that are copied to the site as they are.</summary>
-    public static readonly string[] SiteKeys = ["id", "name", "time_zone"];
+    public static readonly string[] SiteKeys = ["id", "name", "time_zone", "statistics"];
 
     /// <summary>Site options that pick the sources.</summary>
     public const string TariffType = "tariff_type";

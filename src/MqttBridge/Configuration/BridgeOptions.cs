@@ -14,6 +14,9 @@ internal sealed record BridgeOptions
     public string DataDir { get; init; } = "data";
 
     public IReadOnlyList<SiteOptions> Sites { get; init; } = [];
+
+    /// <summary><c>homeassistant</c>: where the Energy dashboard's statistics go; null turns them off.</summary>
+    public Statistics.HomeAssistantOptions? HomeAssistant { get; init; }
 }
 
 internal sealed record MqttOptions
@@ -81,4 +84,7 @@ internal sealed record SiteOptions
 
     /// <summary><c>meter</c>: the options of the meter source's module, or null.</summary>
     public Sources.SourceOptions? Meter { get; init; }
+
+    /// <summary><c>statistics</c>: import the meter's hours into Home Assistant (when <c>homeassistant</c> is set); default true.</summary>
+    public bool Statistics { get; init; } = true;
 }

@@ -14,11 +14,11 @@ internal static partial class OptionsBinder
     /// <summary><c>bridge</c> is taken by <c>&lt;base&gt;/bridge/info</c>.</summary>
     public const string ReservedSiteId = "bridge";
 
-    private static readonly string[] RootKeys = ["mqtt", "embedded_broker", "time_zone", "data_dir", "sites"];
+    private static readonly string[] RootKeys = ["mqtt", "embedded_broker", "time_zone", "data_dir", "sites", "homeassistant"];
     private static readonly string[] MqttKeys = ["host", "port", "username", "password", "client_id", "base_topic", "discovery_prefix", "tls"];
     private static readonly string[] TlsKeys = ["enabled", "ca_file", "client_cert_file", "client_key_file", "insecure"];
     private static readonly string[] BrokerKeys = ["bind", "port", "username", "password"];
-    private static readonly string[] SiteKeys = ["id", "name", "time_zone", "tariff", "meter"];
+    private static readonly string[] SiteKeys = ["id", "name", "time_zone", "tariff", "meter", "statistics"];
 
     public static BridgeOptions Bind(ConfigMap root, List<ConfigProblem> problems)
     {
@@ -30,6 +30,7 @@ internal static partial class OptionsBinder
         var fileZone = TimeZone(top, "time_zone");
         var timeZone = fileZone ?? "Europe/Oslo";
         var dataDir = top.NonEmptyText("data_dir", "data");
+        var homeAssistant = Statistics.HomeAssistantOptions.Read(top.Section("homeassistant"));
 
         return new BridgeOptions
         {
@@ -37,7 +38,8 @@ internal static partial class OptionsBinder
             EmbeddedBroker = broker,
             TimeZone = timeZone,
             DataDir = dataDir,
-            Sites = ReadSites(top, fileZone),
+            Sites = ReadSites(top, fileZone, homeAssistant is not null),
+            HomeAssistant = homeAssistant,
         };
     }
 
@@ -102,7 +104,7 @@ internal static partial class OptionsBinder
         };
     }
 
-    private static List<SiteOptions> ReadSites(ConfigSection top, string? defaultTimeZone)
+    private static List<SiteOptions> ReadSites(ConfigSection top, string? defaultTimeZone, bool statistics)
     {
         var items = top.Items("sites");
         if (items.Count == 0)
@@ -120,7 +122,7 @@ internal static partial class OptionsBinder
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
-            if (top.ItemSection(item, "id, name and a tariff or a meter") is { } s && ReadSite(s, defaultTimeZone, seen) is { } site)
+            if (top.ItemSection(item, "id, name and a tariff or a meter") is { } s && ReadSite(s, defaultTimeZone, seen, statistics) is { } site)
             {
                 sites.Add(site);
             }
@@ -129,7 +131,7 @@ internal static partial class OptionsBinder
         return sites;
     }
 
-    private static SiteOptions? ReadSite(ConfigSection s, string? defaultTimeZone, Dictionary<string, string> seen)
+    private static SiteOptions? ReadSite(ConfigSection s, string? defaultTimeZone, Dictionary<string, string> seen, bool statistics)
     {
         s.AllowOnly(SiteKeys);
 
@@ -165,9 +167,15 @@ internal static partial class OptionsBinder
             s.ReportHere("a site needs a 'tariff' or a 'meter' (or both)");
         }
 
+        var siteStatistics = s.Bool("statistics", true);
+        if (statistics && siteStatistics && meter is not null && id is not null && SiteIdPattern().IsMatch(id) && !Statistics.HomeAssistantOptions.ValidStatisticSite(id))
+        {
+            s.Report("id", $"'{id}' makes no valid Home Assistant statistic id (no leading or trailing '_', no '__'); rename the site or set statistics: false");
+        }
+
         return id is null || name is null
             ? null
-            : new SiteOptions { Id = id, Name = name, TimeZone = timeZone, Tariff = tariff, Meter = meter };
+            : new SiteOptions { Id = id, Name = name, TimeZone = timeZone, Tariff = tariff, Meter = meter, Statistics = siteStatistics };
     }
 
     /// <summary>

@@ -21,7 +21,8 @@ internal sealed partial class BridgeService(
     TimeProvider time,
     ILogger<BridgeService> logger,
     string version,
-    DiscoveryRecord? discoveryRecord = null) : BackgroundService
+    DiscoveryRecord? discoveryRecord = null,
+    ISiteObserver? observer = null) : BackgroundService
 {
     /// <summary>Re-check at least this often, so a wall clock set late at boot (a Pi without RTC) is caught up.</summary>
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(5);
@@ -103,6 +104,7 @@ internal sealed partial class BridgeService(
         }
         finally
         {
+            observer?.Refreshed(site.View);
             _refreshed.Writer.TryWrite(true);
         }
     }

@@ -34,7 +34,7 @@ public sealed class ValidationTests
     {
         var problem = SingleProblem("colour: blue\n" + MinimalSite);
 
-        Assert.Equal("colour (line 1): unknown key 'colour'; expected one of: mqtt, embedded_broker, time_zone, data_dir, sites", problem);
+        Assert.Equal("colour (line 1): unknown key 'colour'; expected one of: mqtt, embedded_broker, time_zone, data_dir, sites, homeassistant", problem);
     }
 
     [Fact]

@@ -285,4 +285,34 @@ public sealed class BridgeServiceTests
             Directory.Delete(dataDir, recursive: true);
         }
     }
+
+    /// <summary>Records the views it is told of (the statistics import's seam).</summary>
+    private sealed class RecordingObserver : ISiteObserver
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<SiteView> Views { get; } = new();
+
+        public void Refreshed(SiteView site) => Views.Enqueue(site);
+    }
+
+    [Fact]
+    public async Task An_observer_is_told_of_each_sites_view_with_the_data_a_refresh_brought()
+    {
+        var time = new FakeTimeProvider(Local(2026, 11, 23, 12, 0));
+        var observer = new RecordingObserver();
+        var source = new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight));
+        var publisher = new RecordingPublisher();
+        using var service = new BridgeService([Runtime("home", source)], publisher, Topics, time, NullLogger<BridgeService>.Instance, "0.1.0", observer: observer);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await publisher.WaitForAsync("mqttbridge/home/grid_price", _ => true);
+            var view = Assert.Single(observer.Views);
+            Assert.Equal("home", view.Id);
+            Assert.Equal(0.466m, view.Tariff!.TariffData!.Curve.At(time.GetUtcNow())!.Price);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
 }

@@ -1,0 +1,83 @@
+using System.Text.RegularExpressions;
+using MqttBridge.Configuration;
+
+namespace MqttBridge.Statistics;
+
+/// <summary>
+/// <c>homeassistant</c>: where the Energy dashboard's statistics are imported. Absent (null options), the feature is off.
+/// </summary>
+/// <param name="WebSocket">Home Assistant's WebSocket endpoint: <c>&lt;url&gt;/api/websocket</c> (<c>ws</c>/<c>wss</c>), or
+/// a URL already ending in <c>/websocket</c> as given (the Supervisor's <c>ws://supervisor/core/websocket</c>).</param>
+/// <param name="Token">A long-lived access token of an administrator (or the add-on's <c>SUPERVISOR_TOKEN</c>). Secret: never logged.</param>
+internal sealed partial record HomeAssistantOptions(Uri WebSocket, string Token)
+{
+    public static readonly string[] Keys = ["url", "token"];
+
+    /// <summary>The token masked, so a logged or printed options record never holds it.</summary>
+    public override string ToString() => $"HomeAssistantOptions {{ WebSocket = {WebSocket}, Token = *** }}";
+
+    /// <summary>
+    /// Reads <c>homeassistant.url</c> and <c>homeassistant.token</c> (both required once the section is there), or null
+    /// when the section is absent. Problems are added with their key paths; the token's value never appears in one.
+    /// </summary>
+    public static HomeAssistantOptions? Read(ConfigSection? section)
+    {
+        if (section is null)
+        {
+            return null;
+        }
+
+        section.AllowOnly(Keys);
+        var url = section.RequiredText("url", "Home Assistant's address as you open it in a browser, e.g. http://homeassistant.local:8123")?.Trim();
+        var token = section.RequiredText("token", "a long-lived access token: your Home Assistant profile > Security > Long-lived access tokens")?.Trim();
+        var socket = url is null ? null : SocketOf(url);
+        if (url is not null && socket is null)
+        {
+            section.Report("url", $"'{url}' is not an absolute http://, https://, ws:// or wss:// URL without user name, password or query");
+        }
+
+        return socket is null || token is null ? null : new HomeAssistantOptions(socket, token);
+    }
+
+    /// <summary>
+    /// The WebSocket endpoint for a base URL as a user types it (<c>http://homeassistant.local:8123</c> →
+    /// <c>ws://homeassistant.local:8123/api/websocket</c>); a URL whose path ends in <c>/websocket</c> is taken as the
+    /// endpoint itself. Null when the text is not such a URL.
+    /// </summary>
+    public static Uri? SocketOf(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            return null;
+        }
+
+        var scheme = uri.Scheme switch
+        {
+            "http" or "ws" => "ws",
+            "https" or "wss" => "wss",
+            _ => null,
+        };
+        if (scheme is null)
+        {
+            return null;
+        }
+
+        var path = uri.AbsolutePath.TrimEnd('/');
+        var builder = new UriBuilder(uri) { Scheme = scheme, Path = path.EndsWith("/websocket", StringComparison.Ordinal) ? path : path + "/api/websocket" };
+        if (uri.IsDefaultPort)
+        {
+            builder.Port = -1;
+        }
+
+        return builder.Uri;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="siteId"/> makes valid statistic ids (<c>mqttbridge:&lt;site&gt;_consumption</c>): Home
+    /// Assistant refuses an object id with a leading or trailing <c>_</c> or with <c>__</c>.
+    /// </summary>
+    public static bool ValidStatisticSite(string siteId) => StatisticObjectId().IsMatch(siteId + "_consumption");
+
+    [GeneratedRegex("^(?!_)(?!.*__)[a-z0-9_]+(?<!_)$", RegexOptions.CultureInvariant)]
+    private static partial Regex StatisticObjectId();
+}

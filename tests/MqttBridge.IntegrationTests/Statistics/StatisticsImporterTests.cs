@@ -1,0 +1,214 @@
+using System.Text.Json.Nodes;
+using MqttBridge.Domain;
+using MqttBridge.IntegrationTests.Mqtt;
+using MqttBridge.Statistics;
+using Xunit.Abstractions;
+
+namespace MqttBridge.IntegrationTests.Statistics;
+
+/// <summary>The statistics import against a fake Home Assistant that validates as Home Assistant does.</summary>
+public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeZoneInfo Oslo = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
+    private static readonly FaultSchedule Quick = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400));
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("mqttbridge-stats-").FullName;
+    private readonly TestLogger<StatisticsImporter> _log = new(output);
+
+    private static LocalDay Yesterday => LocalDay.Of(TimeProvider.System.GetUtcNow(), Oslo).Previous;
+
+    /// <summary>Yesterday's hours at 0.5 + 0.1 × hour index kWh (quarter-hours of a quarter each), with <paramref name="change"/> applied.</summary>
+    private static SiteView Site(Func<DateTimeOffset, decimal, decimal>? change = null, bool tariff = true)
+    {
+        var day = Yesterday;
+        var readings = new List<MeterReading>();
+        var index = 0;
+        for (var t = day.Start; t < day.End; t = t.AddHours(1), index++)
+        {
+            var kwh = change?.Invoke(t, 0.5m + (0.1m * index)) ?? 0.5m + (0.1m * index);
+            for (var q = 0; q < 4; q++)
+            {
+                readings.Add(new MeterReading(t.AddMinutes(15 * q), t.AddMinutes(15 * (q + 1)), kwh / 4));
+            }
+        }
+
+        var now = TimeProvider.System.GetUtcNow();
+        var meter = new SourceReport(SourceRole.Meter, "elvia", SourceCapabilities.Consumption)
+        {
+            MeterData = new MeterSnapshot(new ConsumptionSeries(readings), null, now, now.AddHours(3)),
+            LastGoodFetch = now,
+        };
+
+        // 15-minute grid prices: 1.00 in the first half of each hour, 0.60 in the second: 0.80 per hour time-weighted.
+        var slots = new List<PriceSlot>();
+        for (var t = day.Start; t < day.End.AddDays(1); t = t.AddMinutes(15))
+        {
+            slots.Add(new PriceSlot(t, t.AddMinutes(15), t.Minute < 30 ? 1.00m : 0.60m));
+        }
+
+        var tariffReport = tariff
+            ? new SourceReport(SourceRole.Tariff, "static", SourceCapabilities.PriceCurve) { TariffData = new TariffSnapshot(new PriceCurve("NOK", slots), null, now, now.AddDays(1)), LastGoodFetch = now }
+            : null;
+        return new SiteView("home", "Home", Oslo, tariffReport, meter);
+    }
+
+    private StatisticsImporter Importer(FakeHomeAssistant ha, string? token = null) =>
+        new(new HomeAssistantOptions(HomeAssistantOptions.SocketOf(ha.Url)!, token ?? ha.Token), new HashSet<string>(["home"]), _dataDir, TimeProvider.System, _log, Quick);
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, limit.Token).ContinueWith(t => Assert.False(t.IsCanceled, $"timed out waiting for {what}"), TaskScheduler.Default);
+        }
+    }
+
+    [Theory]
+    [InlineData("2025.11.2")]
+    [InlineData("2025.10.4")]
+    public async Task Imports_yesterdays_hours_with_running_sums_and_time_weighted_cost_in_the_versions_metadata(string version)
+    {
+        using var ha = new FakeHomeAssistant(version);
+        var importer = Importer(ha);
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site());
+        await UntilAsync(() => ha.Rows("mqttbridge:home_cost").Count > 0, "the cost rows");
+        await importer.StopAsync(CancellationToken.None);
+
+        var hours = (int)Yesterday.Length.TotalHours;
+        var consumption = ha.Rows("mqttbridge:home_consumption");
+        Assert.Equal(hours, consumption.Count);
+        Assert.Equal(Yesterday.Start, consumption[0].Start);
+        Assert.Equal(0.5, consumption[0].State, 6);
+        Assert.Equal(0.5 + 0.6 + 0.7, consumption[2].Sum, 6);
+        Assert.Equal((hours * 0.5) + (0.1 * hours * (hours - 1) / 2), consumption[^1].Sum, 6);
+
+        var cost = ha.Rows("mqttbridge:home_cost");
+        Assert.Equal(hours, cost.Count);
+        Assert.Equal(0.5 * 0.8, cost[0].State, 6);
+        Assert.Equal(consumption[^1].Sum * 0.8, cost[^1].Sum, 6);
+
+        var metadata = ha.Metadata["mqttbridge:home_consumption"];
+        Assert.Equal("mqttbridge", metadata["source"]!.GetValue<string>());
+        Assert.Equal("kWh", metadata["unit_of_measurement"]!.GetValue<string>());
+        Assert.Equal("NOK", ha.Metadata["mqttbridge:home_cost"]["unit_of_measurement"]!.GetValue<string>());
+        if (version == "2025.11.2")
+        {
+            Assert.Equal(0, metadata["mean_type"]!.GetValue<int>());
+            Assert.Equal("energy", metadata["unit_class"]!.GetValue<string>());
+            Assert.Null(ha.Metadata["mqttbridge:home_cost"]["unit_class"]);
+        }
+        else
+        {
+            Assert.False(metadata["has_mean"]!.GetValue<bool>());
+        }
+
+        Assert.Empty(ha.Errors);
+        Assert.Contains(_log.Lines, l => l.Contains($"Home Assistant {version}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_corrected_hour_is_re_sent_with_every_later_sum_and_nothing_before_it()
+    {
+        using var ha = new FakeHomeAssistant();
+        var importer = Importer(ha);
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site());
+        await UntilAsync(() => ha.Imports.Count == 2, "the first import");
+        var before = ha.Rows("mqttbridge:home_consumption");
+
+        var corrected = Yesterday.Start.AddHours(20);
+        importer.Refreshed(Site((t, kwh) => t == corrected ? kwh + 1.5m : kwh));
+        await UntilAsync(() => ha.Imports.Count == 4, "the correction");
+        await importer.StopAsync(CancellationToken.None);
+
+        var resent = ha.Imports[2]["stats"]!.AsArray();
+        Assert.Equal(before.Count - 20, resent.Count);
+        Assert.Equal(corrected, DateTimeOffset.Parse(resent[0]!["start"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        var after = ha.Rows("mqttbridge:home_consumption");
+        Assert.Equal(before[19], after[19]);
+        Assert.Equal(before[20].State + 1.5, after[20].State, 6);
+        Assert.Equal(before[^1].Sum + 1.5, after[^1].Sum, 6);
+        Assert.Equal(ha.Rows("mqttbridge:home_cost")[^1].Sum, after[^1].Sum * 0.8, 6);
+    }
+
+    [Fact]
+    public async Task A_restart_re_imports_nothing_and_a_lost_record_is_read_back_from_home_assistant()
+    {
+        using var ha = new FakeHomeAssistant();
+        var first = Importer(ha);
+        await first.StartAsync(CancellationToken.None);
+        first.Refreshed(Site());
+        await UntilAsync(() => ha.Imports.Count == 2, "the first import");
+        await first.StopAsync(CancellationToken.None);
+
+        // Restarted with its record: the same data sends nothing.
+        var second = Importer(ha);
+        await second.StartAsync(CancellationToken.None);
+        second.Refreshed(Site());
+        second.Refreshed(Site(tariff: false));
+        await UntilAsync(() => _log.Lines.Count(l => l.Contains("connected", StringComparison.Ordinal)) == 2, "the second connection");
+        await second.StopAsync(CancellationToken.None);
+        Assert.Equal(2, ha.Imports.Count);
+
+        // Record lost, one hour corrected: read back, only that hour onward is sent, sums continue from Home Assistant's.
+        File.Delete(Path.Combine(_dataDir, StatisticsRecord.FileName));
+        var last = Yesterday.End.AddHours(-1);
+        var third = Importer(ha);
+        await third.StartAsync(CancellationToken.None);
+        third.Refreshed(Site((t, kwh) => t == last ? kwh + 1m : kwh, tariff: false));
+        await UntilAsync(() => ha.Imports.Count == 3, "the corrected last hour");
+        await third.StopAsync(CancellationToken.None);
+
+        Assert.Contains("recorder/statistics_during_period", ha.Commands);
+        Assert.Single(ha.Imports[2]["stats"]!.AsArray());
+        var rows = ha.Rows("mqttbridge:home_consumption");
+        Assert.Equal(rows[^2].Sum + rows[^1].State, rows[^1].Sum, 6);
+    }
+
+    [Fact]
+    public async Task Home_assistant_restarting_mid_way_is_caught_up_after_it_is_back()
+    {
+        using var ha = new FakeHomeAssistant();
+        var importer = Importer(ha);
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site(tariff: false));
+        await UntilAsync(() => ha.Imports.Count == 1, "the first import");
+
+        ha.Stop();
+        var corrected = Yesterday.Start.AddHours(3);
+        importer.Refreshed(Site((t, kwh) => t == corrected ? kwh * 2 : kwh, tariff: false));
+        await UntilAsync(() => _log.Lines.Any(l => l.Contains("trying again", StringComparison.Ordinal)), "the fault");
+        ha.Start();
+        await UntilAsync(() => ha.Imports.Count == 2, "the import after the restart");
+        await importer.StopAsync(CancellationToken.None);
+
+        var rows = ha.Rows("mqttbridge:home_consumption");
+        Assert.Equal((0.5 + 0.3) * 2, rows[3].State, 6);
+        Assert.Contains(_log.Lines, l => l.Contains("up to date again", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_non_admin_token_gets_one_clear_message_and_a_wrong_token_another_and_neither_is_logged()
+    {
+        using var ha = new FakeHomeAssistant(admin: false);
+        var importer = Importer(ha);
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site());
+        await UntilAsync(() => ha.Errors.Count >= 3, "several refusals");
+        await importer.StopAsync(CancellationToken.None);
+
+        Assert.Single(_log.Lines, l => l.Contains("no administrator", StringComparison.Ordinal));
+        Assert.Empty(ha.Rows("mqttbridge:home_consumption"));
+
+        var wrong = Importer(ha, token: "not-the-token");
+        await wrong.StartAsync(CancellationToken.None);
+        wrong.Refreshed(Site());
+        await UntilAsync(() => _log.Lines.Any(l => l.Contains("refused the token", StringComparison.Ordinal)), "the refusal");
+        await wrong.StopAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(_log.Lines, l => l.Contains(ha.Token, StringComparison.Ordinal) || l.Contains("not-the-token", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+}
