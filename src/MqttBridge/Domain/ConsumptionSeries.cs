@@ -7,6 +7,7 @@ internal sealed record MeterReading(DateTimeOffset Start, DateTimeOffset End, de
 internal sealed class ConsumptionSeries
 {
     private readonly MeterReading[] _readings;
+    private DateTimeOffset[]? _latestEnds;
 
     public ConsumptionSeries(IEnumerable<MeterReading> readings) => _readings = [.. readings.OrderBy(r => r.Start)];
 
@@ -24,7 +25,7 @@ internal sealed class ConsumptionSeries
             return this;
         }
 
-        var kept = _readings.Where(r => !newer._readings.Any(n => n.Start < r.End && r.Start < n.End));
+        var kept = _readings.Where(r => !newer.Overlaps(r));
         return new ConsumptionSeries(kept.Concat(newer._readings));
     }
 
@@ -34,7 +35,50 @@ internal sealed class ConsumptionSeries
 
     /// <summary>The starts of known readings inside [from, to) that <paramref name="newer"/> has no reading for.</summary>
     public IReadOnlyList<DateTimeOffset> MissingFrom(ConsumptionSeries newer, DateTimeOffset from, DateTimeOffset to) =>
-        [.. _readings.Where(r => r.Start >= from && r.End <= to && !newer._readings.Any(n => n.Start < r.End && r.Start < n.End)).Select(r => r.Start)];
+        [.. _readings.Where(r => r.Start >= from && r.End <= to && !newer.Overlaps(r)).Select(r => r.Start)];
+
+    /// <summary>
+    /// Whether any reading of this series overlaps <paramref name="other"/>'s interval: a binary search over the sorted
+    /// starts plus the latest end so far, so merging a year of quarter-hours (35,000 readings) is O(n log n), not the
+    /// O(n²) that took a test visiting a year day by day about a minute. Readings of any length, even overlapping ones, are handled.
+    /// </summary>
+    private bool Overlaps(MeterReading other)
+    {
+        // The last reading that starts before other ends; any overlapping reading is at or before it.
+        int low = 0, high = _readings.Length - 1, last = -1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (_readings[middle].Start < other.End)
+            {
+                last = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return last >= 0 && LatestEnds()[last] > other.Start;
+    }
+
+    /// <summary>For each index, the latest end among the readings up to it (computed once; the series never changes).</summary>
+    private DateTimeOffset[] LatestEnds()
+    {
+        if (_latestEnds is { } known)
+        {
+            return known;
+        }
+
+        var ends = new DateTimeOffset[_readings.Length];
+        for (var i = 0; i < ends.Length; i++)
+        {
+            ends[i] = i == 0 || _readings[i].End > ends[i - 1] ? _readings[i].End : ends[i - 1];
+        }
+
+        return _latestEnds = ends;
+    }
 
     /// <summary>The sum over a local day, or null unless readings cover the whole day (23, 24 or 25 hours).</summary>
     public DaySum? SumOf(LocalDay day)

@@ -6,6 +6,7 @@ namespace MqttBridge.Tests.Domain;
 public sealed class MergeTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 0, 0, 0, TimeSpan.FromHours(1));
+    private static readonly int[] ExpectedHours = [0, 2, 24, 25, 26, 27, 28, 29];
 
     private static PriceCurve Curve(int fromHour, int hours, decimal price, int minutes = 60) =>
         new("NOK", Enumerable.Range(0, hours * 60 / minutes).Select(i => new PriceSlot(T0.AddHours(fromHour).AddMinutes(i * minutes), T0.AddHours(fromHour).AddMinutes((i + 1) * minutes), price)));
@@ -63,5 +64,21 @@ public sealed class MergeTests
         Assert.Equal([T0, T0.AddHours(1)], known.MissingFrom(thinner, T0, T0.AddHours(2)));
         Assert.Empty(known.MissingFrom(merged, T0, T0.AddHours(24)));
         Assert.Equal(4, merged.Since(T0.AddHours(20)).Readings.Count);
+    }
+
+    [Fact]
+    public void A_long_newer_reading_replaces_every_known_hour_inside_it_also_past_shorter_newer_readings()
+    {
+        // Newer: a whole day (00-24) and, oddly, one hour inside it (02-03); the hour must not hide the day from
+        // known hours after it (10-11 lies in the day, not in 02-03).
+        var known = Series(0, 30, 1m, verified: false);
+        var newer = new ConsumptionSeries([new MeterReading(T0, T0.AddHours(24), 20m), new MeterReading(T0.AddHours(2), T0.AddHours(3), 0.5m), new MeterReading(T0.AddHours(27), T0.AddHours(28), 3m)]);
+
+        var merged = known.Merge(newer);
+
+        var expected = ExpectedHours.Select(h => T0.AddHours(h)).ToList();
+        Assert.Equal(expected, merged.Readings.Select(r => r.Start));
+        Assert.Equal(20m + 0.5m + 3m + 5m, merged.Readings.Sum(r => r.Kwh));
+        Assert.Equal(expected.Where(t => t >= T0.AddHours(24) && t != T0.AddHours(27)), known.MissingFrom(newer, T0, T0.AddHours(30)));
     }
 }
