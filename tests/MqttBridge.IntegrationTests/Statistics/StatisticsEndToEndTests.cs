@@ -75,6 +75,11 @@ public sealed class StatisticsEndToEndTests : IDisposable
         Assert.Equal(Enumerable.Range(0, hours).Select(i => (double)Ramp(i)), ofYesterday.Select(r => Math.Round(r.State, 6)));
         AssertRunningSums(rows);
 
+        // History: from the first hour of last month (Elvia's answer for the whole month, asked once).
+        var today = LocalDay.Of(TimeProvider.System.GetUtcNow(), Oslo).Date;
+        Assert.Equal(LocalDay.StartOf(new DateOnly(today.Year, today.Month, 1).AddMonths(-1), Oslo), rows[0].Start);
+        Assert.Single(elvia.LastMonthCalls);
+
         // Cost: every hour whose price the bridge saw (from today on: the static tariff's window), kWh × 0.8 NOK.
         var cost = ha.Rows("mqttbridge:home_cost");
         var byStart = rows.ToDictionary(r => r.Start);
