@@ -80,10 +80,10 @@ public sealed class StatisticsEndToEndTests : IDisposable
         Assert.Equal(LocalDay.StartOf(new DateOnly(today.Year, today.Month, 1).AddMonths(-1), Oslo), rows[0].Start);
         Assert.Single(elvia.LastMonthCalls);
 
-        // Cost: every hour whose price the bridge saw (from today on: the static tariff's window), kWh × 0.8 NOK.
+        // Cost: every hour, those before the bridge first ran too (the static tariff's rules price any past hour), kWh × 0.8 NOK.
         var cost = ha.Rows("mqttbridge:home_cost");
         var byStart = rows.ToDictionary(r => r.Start);
-        Assert.Equal(rows.Where(r => r.Start >= yesterday.End).Select(r => r.Start), cost.Select(r => r.Start));
+        Assert.Equal(rows.Select(r => r.Start), cost.Select(r => r.Start));
         Assert.All(cost, c => Assert.Equal(byStart[c.Start].State * (double)Price, c.State, 6));
         AssertRunningSums(cost);
         Assert.Equal("NOK", ha.Metadata["mqttbridge:home_cost"]["unit_of_measurement"]!.GetValue<string>());
@@ -104,7 +104,7 @@ public sealed class StatisticsEndToEndTests : IDisposable
         }
 
         // Only the corrected hour and the ones after it were sent again (and any hour completed since); the sums now
-        // carry the difference. Cost has no price for yesterday's hours, so its rows stand.
+        // carry the difference, the cost's too.
         var resent = ha.Imports.Skip(imports)
             .Where(i => i["metadata"]!["statistic_id"]!.GetValue<string>() == "mqttbridge:home_consumption")
             .SelectMany(i => i["stats"]!.AsArray())
@@ -115,6 +115,9 @@ public sealed class StatisticsEndToEndTests : IDisposable
         var after = ha.Rows("mqttbridge:home_consumption");
         AssertRunningSums(after);
         Assert.Equal(rows[^1].Sum + (9.5 - (double)Ramp(18)), after.Single(r => r.Start == rows[^1].Start).Sum, 6);
+        var costAfter = ha.Rows("mqttbridge:home_cost");
+        Assert.Equal(9.5 * (double)Price, costAfter.Single(r => r.Start == corrected).State, 6);
+        AssertRunningSums(costAfter);
         Assert.Empty(ha.Errors);
     }
 
