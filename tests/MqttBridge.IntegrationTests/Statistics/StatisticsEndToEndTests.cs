@@ -63,6 +63,7 @@ public sealed class StatisticsEndToEndTests : IDisposable
         using (var bridge = BridgeProcess.Start(config, Environment(ha)))
         {
             await UntilAsync(() => ha.Rows("mqttbridge:home_consumption").Count(r => r.Start >= yesterday.Start && r.Start < yesterday.End) == hours, "yesterday's hours", bridge);
+            await UntilAsync(() => ha.Rows("mqttbridge:home_cost").Count(r => r.Start >= yesterday.Start && r.Start < yesterday.End) == hours, "yesterday's cost", bridge);
             bridge.Signal(BridgeProcess.SigTerm);
             Assert.Equal(0, await bridge.WaitForExitAsync(TimeSpan.FromSeconds(15)));
             Assert.DoesNotContain(ha.Token, bridge.Output, StringComparison.Ordinal);
@@ -99,6 +100,7 @@ public sealed class StatisticsEndToEndTests : IDisposable
             await bridge.WaitForOutputAsync("trying again", Patience);
             ha.Start();
             await UntilAsync(() => ha.Rows("mqttbridge:home_consumption").Any(r => r.Start == corrected && r.State == 9.5), "the corrected hour", bridge);
+            await UntilAsync(() => ha.Rows("mqttbridge:home_cost").Any(r => r.Start == corrected && Math.Abs(r.State - (9.5 * (double)Price)) < 1e-6), "the corrected hour's cost", bridge);
             bridge.Signal(BridgeProcess.SigTerm);
             await bridge.WaitForExitAsync(TimeSpan.FromSeconds(15));
         }
