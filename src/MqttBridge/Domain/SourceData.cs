@@ -119,6 +119,9 @@ internal sealed record TariffSnapshot(PriceCurve Curve, CapacityLadder? Capacity
 
     /// <summary>The subscriptions in force, per month, VAT included (Eloverblik's getcharges); null when unknown.</summary>
     public decimal? SubscriptionMonthly { get; init; }
+
+    /// <summary>Where the source can price past hours beyond <see cref="Curve"/> (statistics only); null when it cannot.</summary>
+    public IPastPrices? Past { get; init; }
 }
 
 /// <summary>What a meter source knows at one moment (consumption per interval, month max), and when to ask again.</summary>

@@ -42,6 +42,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
     private readonly Dictionary<string, StatisticLedger> _ledgers;
     private readonly Dictionary<string, PriceCurve> _prices;
     private readonly Dictionary<string, DateTimeOffset> _pricesFetched = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset First, DateTimeOffset Last, int Hours, DateTimeOffset TariffFetched)> _pastAsked = new(StringComparer.Ordinal);
     private HomeAssistantSocket? _socket;
     private int _failures;
     private string? _lastFault;
@@ -110,6 +111,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         foreach (var site in _latest.Values.OrderBy(s => s.Id, StringComparer.Ordinal))
         {
             pricesChanged |= GatherPrices(site, now);
+            pricesChanged |= await GatherPastPricesAsync(site, now, ct);
             var statistics = SiteStatistics.Of(site, _prices.GetValueOrDefault(site.Id) ?? PriceCurve.Empty(site.Currency));
             if (statistics.Any(s => s.Hours.Count > 0))
             {
@@ -269,6 +271,54 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         return true;
     }
 
+    /// <summary>
+    /// Asks the site's tariff (<see cref="TariffSnapshot.Past"/>) for the prices of metered hours no price is known for
+    /// (hours from before the bridge first ran, within <see cref="KeepFor"/>), and lays them under the prices seen (a
+    /// price seen wins). The same unpriced hours are asked about again only after the tariff refreshed. True when it
+    /// added prices; a fault is logged and leaves those hours without a cost row until a later try.
+    /// </summary>
+    private async Task<bool> GatherPastPricesAsync(SiteView site, DateTimeOffset now, CancellationToken ct)
+    {
+        if (site.Tariff?.TariffData is not { Past: { } past } tariff || site.Meter?.MeterData is not { } meter)
+        {
+            return false;
+        }
+
+        var known = _prices.GetValueOrDefault(site.Id) ?? PriceCurve.Empty(site.Currency);
+        var hour = TimeSpan.FromHours(1);
+        var unpriced = HourlyValues.Energy(meter.Consumption).Keys
+            .Where(h => h >= now - KeepFor && known.MeanOver(h, h + hour) is null)
+            .ToList();
+        if (unpriced.Count == 0)
+        {
+            return false;
+        }
+
+        var ask = (unpriced[0], unpriced[^1], unpriced.Count, tariff.FetchedAt);
+        if (_pastAsked.GetValueOrDefault(site.Id) == ask)
+        {
+            return false;
+        }
+
+        _pastAsked[site.Id] = ask;
+        try
+        {
+            var prices = await past.PricesAsync(unpriced[0], unpriced[^1] + hour, now, ct);
+            if (prices.IsEmpty || (!known.IsEmpty && prices.Currency != known.Currency))
+            {
+                return false;
+            }
+
+            _prices[site.Id] = prices.Merge(known).TrimBefore(now - KeepFor);
+            return true;
+        }
+        catch (Sources.SourceException ex)
+        {
+            LogPastPricesFailed(site.Id, ex.Message);
+            return false;
+        }
+    }
+
     /// <summary>The log line for a fault, and whether the connection stays usable (Home Assistant refused one command).</summary>
     private (string Fault, bool KeepConnection) Describe(Exception ex) => ex switch
     {
@@ -303,6 +353,9 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics: {Fault}; trying again at {RetryAt} (MQTT publishing goes on)")]
     private partial void LogFault(string fault, string retryAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics {Site}: the tariff cannot give the prices of earlier hours now ({Reason}); their cost rows follow once it can")]
+    private partial void LogPastPricesFailed(string site, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Statistics: Home Assistant is up to date again")]
     private partial void LogRecovered();

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using MqttBridge.Domain;
+using MqttBridge.IntegrationTests.ElviaMeter;
 using MqttBridge.IntegrationTests.EndToEnd;
 using MqttBridge.IntegrationTests.Mqtt;
+using static MqttBridge.TestSupport.ElviaResponses;
 
 namespace MqttBridge.IntegrationTests.Addon;
 
@@ -68,6 +71,48 @@ public sealed class AddonEndToEndTests : IDisposable
         Assert.Contains($"No MQTT service from the Supervisor (GET {supervisor.Url()}/services/mqtt answered HTTP 400: No service 'mqtt' available); using the embedded broker", bridge.Output, StringComparison.Ordinal);
         Assert.Contains($"Embedded MQTT broker listening on 0.0.0.0:{port}", bridge.Output, StringComparison.Ordinal);
         Assert.Contains($"with broker {Dns.GetHostName()} and port {port} (no username or password)", bridge.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stores_the_meters_hours_in_home_assistant_through_the_supervisors_proxy_with_the_supervisor_token()
+    {
+        using var elvia = new FakeElvia(TimeProvider.System.GetUtcNow) { Lag = TimeSpan.Zero };
+        using var supervisor = FakeSupervisorServer.WithHomeAssistant(Token);
+        var port = TestPorts.GetFree();
+        var options = WriteOptions(o =>
+        {
+            o["embedded_broker"] = new JsonObject { ["port"] = port };
+            var site = o["sites"]![0]!.AsObject();
+            site["meter_type"] = "elvia";
+            site["token"] = "addon-meter-token";
+            site["metering_point_id"] = MeteringPointId;
+            site["meter_base_url"] = elvia.Server.BaseUrl;
+        });
+        var yesterday = LocalDay.Of(TimeProvider.System.GetUtcNow(), Oslo).Previous;
+        var hours = (int)yesterday.Length.TotalHours;
+        bool Stored(string id) => supervisor.Rows(id).Count(r => r.Start >= yesterday.Start && r.Start < yesterday.End) == hours;
+
+        using (var bridge = BridgeProcess.Start(null, AddonEnvironment(options, supervisor.Url)))
+        {
+            var deadline = TimeProvider.System.GetUtcNow() + Patience;
+            while (!(Stored("mqttbridge:home_consumption") && Stored("mqttbridge:home_cost")))
+            {
+                Assert.True(TimeProvider.System.GetUtcNow() < deadline && !bridge.HasExited, $"no statistics through the proxy:\n{bridge.Output}");
+                await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+            }
+
+            Assert.Contains($"Home Assistant 2025.11.2 at ws://127.0.0.1:{supervisor.Port}/core/websocket: connected", bridge.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(Token, bridge.Output, StringComparison.Ordinal);
+            bridge.Signal(BridgeProcess.SigTerm);
+            await bridge.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        }
+
+        // The add-on's token, sent as the proxy reads it, on the Supervisor's REST API and on its WebSocket proxy alike.
+        Assert.Equal([("/services/mqtt", "Bearer " + Token)], supervisor.HttpRequests);
+        Assert.Equal(["auth"], supervisor.AuthTypes);
+        var consumption = supervisor.Rows("mqttbridge:home_consumption").Where(r => r.Start >= yesterday.Start && r.Start < yesterday.End).ToList();
+        Assert.Equal(Enumerable.Range(0, hours).Select(i => (double)Ramp(i)), consumption.Select(r => Math.Round(r.State, 6)));
+        Assert.Empty(supervisor.Errors);
     }
 
     [Fact]

@@ -11,6 +11,13 @@ internal static class FakeSupervisorServer
 
     public static FakeApiServer WithoutMqtt() => new(_ => FakeResponse.Json("""{"result":"error","message":"No service 'mqtt' available","data":{}}""", 400));
 
+    /// <summary>
+    /// A Supervisor with no MQTT service whose proxy <c>/core/websocket</c> leads to a fake Home Assistant (recorder
+    /// statistics), authenticating the add-on by <paramref name="supervisorToken"/> as supervisor/api/proxy.py does.
+    /// </summary>
+    public static Statistics.FakeHomeAssistant WithHomeAssistant(string supervisorToken, string version = "2025.11.2") =>
+        new(version, supervisorToken, admin: true, supervisor: true);
+
     /// <summary>The Supervisor's URL as the bridge takes it (no trailing slash).</summary>
     public static string Url(this FakeApiServer server) => server.BaseUrl.TrimEnd('/');
 }

@@ -115,7 +115,13 @@ public sealed class ThrowawaySourceTests(ITestOutputHelper output)
             try
             {
                 await using var watcher = await TestSubscriber.ConnectAsync(MosquittoBroker.Host, broker.Port, "#");
-                await watcher.WaitUntilAsync(() => watcher.Latest("mqttbridge/home/token_expires") is { Length: > 4 }, "the diagnostics");
+                // Retained topics arrive in any order: wait for every one asserted below, not only the first.
+                await watcher.WaitUntilAsync(
+                    () => watcher.Latest("mqttbridge/home/token_expires") is { Length: > 4 }
+                        && watcher.Latest("mqttbridge/home/consent_state") is not null
+                        && watcher.Latest("mqttbridge/home/yesterday_consumption") is not null
+                        && watcher.Latest("homeassistant/device/mqttbridge_home/config") is not null,
+                    "the sensors, the diagnostics and the discovery");
 
                 // The day's 13.8 kWh, whether yesterday had 23, 24 or 25 hours.
                 Assert.Equal("13.8", watcher.Latest("mqttbridge/home/yesterday_consumption"));

@@ -28,16 +28,25 @@ internal sealed partial class FakeHomeAssistant : IDisposable
     private readonly ConcurrentQueue<JsonObject> _imports = new();
     private readonly ConcurrentQueue<string> _commands = new();
     private readonly ConcurrentQueue<string> _errors = new();
+    private readonly ConcurrentQueue<(string Path, string? Authorization)> _http = new();
+    private readonly ConcurrentQueue<string?> _authTypes = new();
     private readonly Lock _lock = new();
     private HttpListener? _listener;
     private CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
-    public FakeHomeAssistant(string version = "2025.11.2", string token = "ha-token", bool admin = true)
+    /// <param name="supervisor">
+    /// Home Assistant behind the Supervisor, as an add-on sees it (supervisor/api/proxy.py): the socket is
+    /// <c>/core/websocket</c>, <paramref name="token"/> is the add-on's <c>SUPERVISOR_TOKEN</c>, taken from the auth
+    /// message's <c>access_token</c> (or <c>api_password</c>) and refused with <c>auth_invalid</c> "Invalid access"; and
+    /// <c>GET /services/mqtt</c> with that token as Bearer answers the Supervisor's "No service 'mqtt' available" (400).
+    /// </param>
+    public FakeHomeAssistant(string version = "2025.11.2", string token = "ha-token", bool admin = true, bool supervisor = false)
     {
         Version = version;
         Token = token;
         Admin = admin;
+        Supervisor = supervisor;
         Port = TestPorts.GetFree();
         Start();
     }
@@ -45,6 +54,17 @@ internal sealed partial class FakeHomeAssistant : IDisposable
     public string Version { get; set; }
 
     public string Token { get; }
+
+    public bool Supervisor { get; }
+
+    /// <summary>The WebSocket path: Home Assistant's own, or the Supervisor's proxy.</summary>
+    public string SocketPath => Supervisor ? "/core/websocket" : "/api/websocket";
+
+    /// <summary>Plain HTTP requests received (the Supervisor's REST API): path and Authorization header.</summary>
+    public IReadOnlyList<(string Path, string? Authorization)> HttpRequests => [.. _http];
+
+    /// <summary>Every auth message's <c>type</c>, in order (the Supervisor's proxy reads the token whatever it says).</summary>
+    public IReadOnlyList<string?> AuthTypes => [.. _authTypes];
 
     public bool Admin { get; set; }
 
@@ -120,7 +140,19 @@ internal sealed partial class FakeHomeAssistant : IDisposable
                 break;
             }
 
-            if (!context.Request.IsWebSocketRequest || context.Request.Url?.AbsolutePath != "/api/websocket")
+            if (Supervisor && !context.Request.IsWebSocketRequest)
+            {
+                _http.Enqueue((context.Request.Url?.AbsolutePath ?? string.Empty, context.Request.Headers["Authorization"]));
+                var ok = context.Request.Url?.AbsolutePath == "/services/mqtt" && context.Request.Headers["Authorization"] == "Bearer " + Token;
+                context.Response.StatusCode = ok ? 400 : 401;
+                var body = Encoding.UTF8.GetBytes(ok ? """{"result":"error","message":"No service 'mqtt' available","data":{}}""" : "401: Unauthorized");
+                context.Response.ContentType = ok ? "application/json" : "text/plain";
+                await context.Response.OutputStream.WriteAsync(body, ct);
+                context.Response.Close();
+                continue;
+            }
+
+            if (!context.Request.IsWebSocketRequest || context.Request.Url?.AbsolutePath != SocketPath)
             {
                 context.Response.StatusCode = 404;
                 context.Response.Close();
@@ -141,9 +173,13 @@ internal sealed partial class FakeHomeAssistant : IDisposable
         {
             await SendAsync(socket, new JsonObject { ["type"] = "auth_required", ["ha_version"] = Version }, ct);
             var auth = await ReceiveAsync(socket, ct);
-            if (auth?["type"]?.GetValue<string>() != "auth" || auth["access_token"]?.GetValue<string>() != Token)
+            _authTypes.Enqueue(auth?["type"]?.GetValue<string>());
+            var refused = Supervisor
+                ? (auth?["api_password"]?.GetValue<string>() ?? auth?["access_token"]?.GetValue<string>()) != Token
+                : auth?["type"]?.GetValue<string>() != "auth" || auth["access_token"]?.GetValue<string>() != Token;
+            if (refused)
             {
-                await SendAsync(socket, new JsonObject { ["type"] = "auth_invalid", ["message"] = "Invalid access token or password" }, ct);
+                await SendAsync(socket, new JsonObject { ["type"] = "auth_invalid", ["message"] = Supervisor ? "Invalid access" : "Invalid access token or password" }, ct);
                 await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ct);
                 return;
             }

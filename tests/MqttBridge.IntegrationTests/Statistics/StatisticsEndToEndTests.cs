@@ -63,6 +63,7 @@ public sealed class StatisticsEndToEndTests : IDisposable
         using (var bridge = BridgeProcess.Start(config, Environment(ha)))
         {
             await UntilAsync(() => ha.Rows("mqttbridge:home_consumption").Count(r => r.Start >= yesterday.Start && r.Start < yesterday.End) == hours, "yesterday's hours", bridge);
+            await UntilAsync(() => ha.Rows("mqttbridge:home_cost").Count(r => r.Start >= yesterday.Start && r.Start < yesterday.End) == hours, "yesterday's cost", bridge);
             bridge.Signal(BridgeProcess.SigTerm);
             Assert.Equal(0, await bridge.WaitForExitAsync(TimeSpan.FromSeconds(15)));
             Assert.DoesNotContain(ha.Token, bridge.Output, StringComparison.Ordinal);
@@ -75,10 +76,15 @@ public sealed class StatisticsEndToEndTests : IDisposable
         Assert.Equal(Enumerable.Range(0, hours).Select(i => (double)Ramp(i)), ofYesterday.Select(r => Math.Round(r.State, 6)));
         AssertRunningSums(rows);
 
-        // Cost: every hour whose price the bridge saw (from today on: the static tariff's window), kWh × 0.8 NOK.
+        // History: from the first hour of last month (Elvia's answer for the whole month, asked once).
+        var today = LocalDay.Of(TimeProvider.System.GetUtcNow(), Oslo).Date;
+        Assert.Equal(LocalDay.StartOf(new DateOnly(today.Year, today.Month, 1).AddMonths(-1), Oslo), rows[0].Start);
+        Assert.Single(elvia.LastMonthCalls);
+
+        // Cost: every hour, those before the bridge first ran too (the static tariff's rules price any past hour), kWh × 0.8 NOK.
         var cost = ha.Rows("mqttbridge:home_cost");
         var byStart = rows.ToDictionary(r => r.Start);
-        Assert.Equal(rows.Where(r => r.Start >= yesterday.End).Select(r => r.Start), cost.Select(r => r.Start));
+        Assert.Equal(rows.Select(r => r.Start), cost.Select(r => r.Start));
         Assert.All(cost, c => Assert.Equal(byStart[c.Start].State * (double)Price, c.State, 6));
         AssertRunningSums(cost);
         Assert.Equal("NOK", ha.Metadata["mqttbridge:home_cost"]["unit_of_measurement"]!.GetValue<string>());
@@ -94,12 +100,13 @@ public sealed class StatisticsEndToEndTests : IDisposable
             await bridge.WaitForOutputAsync("trying again", Patience);
             ha.Start();
             await UntilAsync(() => ha.Rows("mqttbridge:home_consumption").Any(r => r.Start == corrected && r.State == 9.5), "the corrected hour", bridge);
+            await UntilAsync(() => ha.Rows("mqttbridge:home_cost").Any(r => r.Start == corrected && Math.Abs(r.State - (9.5 * (double)Price)) < 1e-6), "the corrected hour's cost", bridge);
             bridge.Signal(BridgeProcess.SigTerm);
             await bridge.WaitForExitAsync(TimeSpan.FromSeconds(15));
         }
 
         // Only the corrected hour and the ones after it were sent again (and any hour completed since); the sums now
-        // carry the difference. Cost has no price for yesterday's hours, so its rows stand.
+        // carry the difference, the cost's too.
         var resent = ha.Imports.Skip(imports)
             .Where(i => i["metadata"]!["statistic_id"]!.GetValue<string>() == "mqttbridge:home_consumption")
             .SelectMany(i => i["stats"]!.AsArray())
@@ -110,6 +117,9 @@ public sealed class StatisticsEndToEndTests : IDisposable
         var after = ha.Rows("mqttbridge:home_consumption");
         AssertRunningSums(after);
         Assert.Equal(rows[^1].Sum + (9.5 - (double)Ramp(18)), after.Single(r => r.Start == rows[^1].Start).Sum, 6);
+        var costAfter = ha.Rows("mqttbridge:home_cost");
+        Assert.Equal(9.5 * (double)Price, costAfter.Single(r => r.Start == corrected).State, 6);
+        AssertRunningSums(costAfter);
         Assert.Empty(ha.Errors);
     }
 

@@ -107,6 +107,80 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
         Assert.Contains(_log.Lines, l => l.Contains($"Home Assistant {version}", StringComparison.Ordinal));
     }
 
+    /// <summary>A tariff's past prices: hourly, 0.50 for the hours <see cref="Knows"/> says, a gap elsewhere; records each ask.</summary>
+    private sealed class FakePastPrices : IPastPrices
+    {
+        public Func<DateTimeOffset, bool> Knows { get; set; } = _ => false;
+
+        public List<(DateTimeOffset From, DateTimeOffset To)> Asked { get; } = [];
+
+        public Task<PriceCurve> PricesAsync(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CancellationToken ct)
+        {
+            lock (Asked)
+            {
+                Asked.Add((from, to));
+            }
+
+            var slots = new List<PriceSlot>();
+            for (var t = from; t < to; t = t.AddHours(1))
+            {
+                if (Knows(t))
+                {
+                    slots.Add(new PriceSlot(t, t.AddHours(1), 0.50m));
+                }
+            }
+
+            return Task.FromResult(new PriceCurve("NOK", slots));
+        }
+    }
+
+    /// <summary>The site with a tariff whose curve starts at yesterday 12:00 (a first run at noon) and can price earlier hours through <paramref name="past"/>.</summary>
+    private static SiteView SiteWithPast(FakePastPrices past, DateTimeOffset tariffFetched)
+    {
+        var site = Site();
+        var data = site.Tariff!.TariffData!;
+        var noon = Yesterday.Start.AddHours(12);
+        var curve = new PriceCurve("NOK", data.Curve.Slots.Where(s => s.Start >= noon));
+        return site with { Tariff = site.Tariff with { TariffData = data with { Curve = curve, FetchedAt = tariffFetched, Past = past } } };
+    }
+
+    [Fact]
+    public async Task Hours_before_the_tariffs_curve_get_no_cost_row_until_their_price_is_known_then_come_with_every_later_sum_re_sent()
+    {
+        using var ha = new FakeHomeAssistant();
+        var past = new FakePastPrices();
+        var importer = Importer(ha);
+        await importer.StartAsync(CancellationToken.None);
+        var fetched = TimeProvider.System.GetUtcNow();
+        importer.Refreshed(SiteWithPast(past, fetched));
+        await UntilAsync(() => ha.Rows("mqttbridge:home_cost").Count > 0, "the cost rows of the priced hours");
+
+        // The tariff was asked for the twelve morning hours; it knew none, so they have no cost row (never 0).
+        var noon = Yesterday.Start.AddHours(12);
+        Assert.Equal([(Yesterday.Start, noon)], past.Asked);
+        var first = ha.Rows("mqttbridge:home_cost");
+        Assert.Equal(noon, first[0].Start);
+        Assert.DoesNotContain(first, r => r.State == 0);
+        Assert.Equal(12 * 0.5 + 0.1 * 66, ha.Rows("mqttbridge:home_consumption")[11].Sum, 6);
+
+        // The same view again asks nothing; once the tariff has refreshed and knows the morning, its rows follow.
+        importer.Refreshed(SiteWithPast(past, fetched));
+        past.Knows = t => t < noon;
+        importer.Refreshed(SiteWithPast(past, fetched.AddHours(1)));
+        await UntilAsync(() => ha.Rows("mqttbridge:home_cost").Count == (int)Yesterday.Length.TotalHours, "the morning's cost rows");
+        await importer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(2, past.Asked.Count);
+        var cost = ha.Rows("mqttbridge:home_cost");
+        var consumption = ha.Rows("mqttbridge:home_consumption");
+        Assert.Equal(consumption.Select(r => r.Start), cost.Select(r => r.Start));
+        Assert.Equal(0.5 * 0.50, cost[0].State, 6);
+        Assert.Equal(consumption[12].State * 0.8, cost[12].State, 6);
+        Assert.Equal(cost[11].Sum + cost[12].State, cost[12].Sum, 6); // the afternoon's sums now carry the morning
+        Assert.Equal(first[^1].Sum + (consumption[11].Sum * 0.50), cost[^1].Sum, 6);
+        Assert.Empty(ha.Errors);
+    }
+
     [Fact]
     public async Task A_corrected_hour_is_re_sent_with_every_later_sum_and_nothing_before_it()
     {

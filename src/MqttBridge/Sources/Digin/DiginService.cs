@@ -39,6 +39,7 @@ internal sealed partial class DiginService : IDisposable
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset?> _lastUpdated = new(StringComparer.Ordinal);
     private readonly HashSet<string> _irregularLadders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PastEntry> _past = new(StringComparer.Ordinal);
     private bool _warnedLatin1;
 
     public DiginService(Uri apiRoot, string apiKey, string company, ApiClient client, ResponseCache? cache, TimeProvider time, ILogger logger, TimeZoneInfo? companyZone = null)
@@ -114,6 +115,106 @@ internal sealed partial class DiginService : IDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>How far back past prices are asked for: Home Assistant's statistics keep cost for 62 days.</summary>
+    public static readonly TimeSpan PastReach = TimeSpan.FromDays(62);
+
+    /// <summary>Past prices are asked for at most once a day per request (DIGIN recommends one call a day).</summary>
+    public static readonly TimeSpan PastInterval = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The prices of <paramref name="id"/> (a metering point, or a tariff key when <paramref name="byTariffKey"/>) over
+    /// the past part of [<paramref name="from"/>, <paramref name="to"/>) — whole local days before today, at most
+    /// <see cref="PastReach"/> back — for Home Assistant's cost statistics. Served from what past answers held (kept on
+    /// disk); a range they do not cover is asked for in one request from its first day to today, at most once every
+    /// <see cref="PastInterval"/> (also after a fault), so the current prices' calls are never multiplied. Gaps stay
+    /// gaps. Throws <see cref="SourceException"/> when that request fails.
+    /// </summary>
+    public async Task<PriceCurve> PastPricesAsync(string id, bool byTariffKey, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var today = LocalDay.Of(now, _zone);
+            var first = LocalDay.Of(Max(from, now - PastReach), _zone).Start;
+            var end = Min(to, today.Start);
+            var key = "past " + (byTariffKey ? "tariffquery " + id : ChunkKey(id));
+            if (!_past.TryGetValue(key, out var known) && _cache?.Restore($"{ApiRoot} {key}", now, cached => Map(key["past ".Length..], cached.Body), _logger) is { } restored)
+            {
+                known = new PastEntry(Curves(restored.Data), restored.FetchedAt);
+                _past[key] = known;
+            }
+
+            if (end <= first)
+            {
+                return Slice(known, id, first, end);
+            }
+
+            var covered = known?.Curves.GetValueOrDefault(id) is { } curve && curve.MeanOver(first, end) is not null;
+            if (covered || (known is not null && now < known.AskedAt + PastInterval))
+            {
+                return Slice(known, id, first, end);
+            }
+
+            _past[key] = (known ?? new PastEntry([], now)) with { AskedAt = now };
+            var text = await PastAnswerAsync(key["past ".Length..], first, today.Start, now, ct);
+            var answer = Curves(Map(key["past ".Length..], text));
+            _cache?.Write(new CachedResponse($"{ApiRoot} {key}", now, text));
+            var merged = new Dictionary<string, PriceCurve>(known?.Curves ?? [], StringComparer.Ordinal);
+            foreach (var (site, prices) in answer)
+            {
+                merged[site] = merged.TryGetValue(site, out var old) ? old.Merge(prices).TrimBefore(now - PastReach) : prices;
+            }
+
+            _past[key] = new PastEntry(merged, now);
+            LogPast(_client.Policy.Name, LocalTime.Iso8601(first, _zone), LocalTime.Iso8601(today.Start, _zone));
+            return Slice(_past[key], id, first, end);
+        }
+        catch (FormatException ex)
+        {
+            throw new SourceException($"{_client.Policy.Name}: {ex.Message}", null, ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static Dictionary<string, PriceCurve> Curves(Dictionary<string, DiginSiteTariff> data) =>
+        data.ToDictionary(d => d.Key, d => d.Value.Tariff.Curve, StringComparer.Ordinal);
+
+    private static PriceCurve Slice(PastEntry? entry, string id, DateTimeOffset from, DateTimeOffset to) =>
+        entry?.Curves.GetValueOrDefault(id) is { } curve
+            ? new PriceCurve(curve.Currency, curve.Between(from, to))
+            : PriceCurve.Empty("NOK");
+
+    /// <summary>The body of one request for [<paramref name="from"/>, <paramref name="to"/>): POST for metering points, GET for a tariff key.</summary>
+    private async Task<string> PastAnswerAsync(string key, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CancellationToken ct)
+    {
+        var (start, end) = (Stamp(from), Stamp(to));
+        var byKey = key.StartsWith("tariffquery ", StringComparison.Ordinal);
+        ApiResponse response;
+        if (byKey)
+        {
+            var path = $"tariffquery?TariffKey={Uri.EscapeDataString(key["tariffquery ".Length..])}&StartTime={Uri.EscapeDataString(start)}&EndTime={Uri.EscapeDataString(end)}";
+            response = await _client.SendAsync(() => Request(HttpMethod.Get, path), ct);
+        }
+        else
+        {
+            var body = JsonSerializer.Serialize(new DiginMeteringPointsRequest(start, end, key.Split(' ', 2)[1].Split(',')), DiginJsonContext.Relaxed.DiginMeteringPointsRequest);
+            response = await _client.SendAsync(
+                () =>
+                {
+                    var request = Request(HttpMethod.Post, "tariffquery/meteringpointsgridtariffs");
+                    request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                    return request;
+                },
+                ct);
+        }
+
+        Check(response, now, byKey ? "tariffquery" : "meteringpointsgridtariffs");
+        return response.Status == HttpStatusCode.NoContent || response.Body.Length == 0 ? "{}" : Text(response);
     }
 
     /// <summary>Every tariff the company offers (<c>tarifftype</c>), for the <c>tariffs</c> command.</summary>
@@ -520,6 +621,9 @@ internal sealed partial class DiginService : IDisposable
     private string Stamp(DateTimeOffset instant) =>
         LocalTime.Iso8601(instant, _zone);
 
+    /// <summary>Past prices per metering point (or tariff key) from past-days answers, and when they were last asked for.</summary>
+    private sealed record PastEntry(Dictionary<string, PriceCurve> Curves, DateTimeOffset AskedAt);
+
     private sealed record Entry
     {
         public Dictionary<string, DiginSiteTariff>? Data { get; init; }
@@ -549,6 +653,9 @@ internal sealed partial class DiginService : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: serving the answer fetched at {FetchedAt} from data_dir; the API is asked again at {Due}")]
     private partial void LogCacheHit(string api, string fetchedAt, string due);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: past prices {From} … {To} fetched for Home Assistant's cost statistics")]
+    private partial void LogPast(string api, string from, string to);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Api}: prices of tariff {Tariff} changed (lastUpdated {LastUpdated})")]
     private partial void LogChanged(string api, string tariff, string lastUpdated);

@@ -20,6 +20,11 @@ namespace MqttBridge.Sources.ElviaMeter;
 /// fetch of the window, never waited for (in Innlandet they stay unverified for good). Every good answer is cached
 /// under data_dir and re-used after a restart until it is due again.
 /// </para>
+/// <para>
+/// History (Home Assistant's statistics): the whole previous local month is asked for once (<see cref="LastMonthPath"/>,
+/// one call a month, on the 1st once its last day is in) and kept on disk, so the
+/// snapshot holds the previous and the current month: at most 62 days of readings, never more.
+/// </para>
 /// </summary>
 internal sealed partial class ElviaMeterSource : IMeterSource
 {
@@ -59,6 +64,8 @@ internal sealed partial class ElviaMeterSource : IMeterSource
     private DateTimeOffset? _maxHoursFetchedAt;
     private DateTimeOffset _valuesDue = DateTimeOffset.MinValue;
     private DateTimeOffset _maxHoursDue = DateTimeOffset.MinValue;
+    private DateOnly? _lastMonthHeld;
+    private DateTimeOffset _lastMonthRetry = DateTimeOffset.MinValue;
     private int _incompleteMornings;
     private bool _cacheLoaded;
     private readonly RestartGrace _grace = new();
@@ -83,6 +90,9 @@ internal sealed partial class ElviaMeterSource : IMeterSource
 
     private string MaxHoursKey => $"v2/maxhours|{Scope}";
 
+    // One key for every month: the previous month's answer replaces the one before it on disk.
+    private string LastMonthKey => $"v1/metervalues|last-month|{Scope}|production={_options.IncludeProduction}";
+
     public Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         _grace.FetchAsync(
             async () =>
@@ -96,6 +106,11 @@ internal sealed partial class ElviaMeterSource : IMeterSource
                 if (_maxHoursDue <= now)
                 {
                     await FetchMaxHoursAsync(now, cancellationToken);
+                }
+
+                if (LastMonthDue(now) is { } month)
+                {
+                    await FetchLastMonthAsync(month, now, cancellationToken);
                 }
 
                 return Snapshot(now);
@@ -118,6 +133,30 @@ internal sealed partial class ElviaMeterSource : IMeterSource
         var today = LocalDay.Of(now, _zone);
         var monthStart = LocalDay.StartOf(new DateOnly(today.Date.Year, today.Date.Month, 1), _zone);
         return monthStart < today.Previous.Start ? monthStart : today.Previous.Start;
+    }
+
+    /// <summary>The request for the whole local month <paramref name="month"/> (its first day): [its start, the next month's start).</summary>
+    internal string LastMonthPath(DateOnly month) =>
+        "v1/metervalues?startTime=" + Query(LocalDay.StartOf(month, _zone)) + "&endTime=" + Query(LocalDay.StartOf(month.AddMonths(1), _zone)) +
+        PointQuery() + "&includeProduction=" + (_options.IncludeProduction ? "true" : "false");
+
+    /// <summary>The first day of the local month before the one holding <paramref name="instant"/>.</summary>
+    private DateOnly PreviousMonth(DateTimeOffset instant)
+    {
+        var today = LocalDay.Of(instant, _zone).Date;
+        return new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+    }
+
+    /// <summary>
+    /// The previous month when its answer is wanted now: not held yet, and complete by now (on the 1st only once the
+    /// window, which starts yesterday, holds all of its last day). Null otherwise.
+    /// </summary>
+    private DateOnly? LastMonthDue(DateTimeOffset now)
+    {
+        var month = PreviousMonth(now);
+        var today = LocalDay.Of(now, _zone);
+        var lastDayIn = today.Date.Day > 1 || _values?.Consumption.SumOf(today.Previous) is not null;
+        return _lastMonthHeld == month || !lastDayIn || now < _lastMonthRetry ? null : month;
     }
 
     internal string MaxHoursPath(DateTimeOffset now) =>
@@ -146,6 +185,42 @@ internal sealed partial class ElviaMeterSource : IMeterSource
             ? $"complete, {sum.Intervals} intervals, {(sum.AllVerified ? "all verified" : "not all verified yet")}"
             : "not complete yet";
         LogValues(yesterday.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), state, Stamp(_valuesDue));
+    }
+
+    /// <summary>
+    /// Fetches the whole previous month once and keeps it on disk. A fault here is logged and asked again with the next
+    /// meter values: history never holds up the current data.
+    /// </summary>
+    private async Task FetchLastMonthAsync(DateOnly month, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            var body = await GetAsync(LastMonthPath(month), now, ct);
+            var data = ParseValues(body);
+            _cache.Write(new CachedResponse(LastMonthKey, now, body));
+            ApplyLastMonth(data, month);
+            LogLastMonth(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), data.Consumption.Readings.Count);
+        }
+        catch (SourceException ex)
+        {
+            // Asked again with the next meter values (at most every 3 h), never in a loop.
+            _lastMonthRetry = _valuesDue > now ? _valuesDue : now + ValuesInterval;
+            LogLastMonthFailed(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), ex.Message);
+        }
+    }
+
+    /// <summary>Lays a previous month's answer under the window's values (the window's fresher hours win where both hold one).</summary>
+    private void ApplyLastMonth(MeterValuesData data, DateOnly month)
+    {
+        var keepFrom = LocalDay.StartOf(month, _zone);
+        _values = _values is null
+            ? data with { Consumption = data.Consumption.Since(keepFrom), Production = data.Production.Since(keepFrom) }
+            : _values with
+            {
+                Consumption = data.Consumption.Merge(_values.Consumption).Since(keepFrom),
+                Production = data.Production.Merge(_values.Production).Since(keepFrom),
+            };
+        _lastMonthHeld = month;
     }
 
     private async Task FetchMaxHoursAsync(DateTimeOffset now, CancellationToken ct)
@@ -216,7 +291,8 @@ internal sealed partial class ElviaMeterSource : IMeterSource
     /// <summary>Lays a good answer over the values known (a thinner one never erases an hour) and decides when they are due again.</summary>
     private void ApplyValues(MeterValuesData data, DateTimeOffset fetchedAt)
     {
-        var keepFrom = WindowStart(fetchedAt);
+        // The previous month stays (Home Assistant's statistics); older readings go, so memory stays bounded.
+        var keepFrom = LocalDay.StartOf(PreviousMonth(fetchedAt), _zone);
         _values = _values is null
             ? data
             : data with
@@ -261,6 +337,13 @@ internal sealed partial class ElviaMeterSource : IMeterSource
         }
 
         _cacheLoaded = true;
+
+        // The previous month's answer serves while it is that month's: the previous month of when it was fetched.
+        if (_cache.Restore(LastMonthKey, now, cached => ParseValues(cached.Body), _logger) is { } lastMonth && PreviousMonth(lastMonth.FetchedAt) == PreviousMonth(now))
+        {
+            ApplyLastMonth(lastMonth.Data, PreviousMonth(now));
+        }
+
         if (_cache.Restore(ValuesKey, now, cached => ParseValues(cached.Body), _logger) is { } values)
         {
             ApplyValues(values.Data, values.FetchedAt);
@@ -302,5 +385,11 @@ internal sealed partial class ElviaMeterSource : IMeterSource
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Elvia meter values fetched: yesterday ({Date}) {State}; next fetch at {Next}")]
     private partial void LogValues(string date, string state, string next);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Elvia meter values of last month ({Month}) fetched once for the history: {Readings} readings")]
+    private partial void LogLastMonth(string month, int readings);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Elvia meter values of last month ({Month}) not fetched ({Reason}); asked again with the next meter values")]
+    private partial void LogLastMonthFailed(string month, string reason);
 
 }

@@ -8,7 +8,7 @@ namespace MqttBridge.Sources.Static;
 /// A time-of-use grid tariff written as rules (<c>tariff.type: static</c>), turned into price curves per local day.
 /// Pure: the same options, zone and day always give the same curve.
 /// </summary>
-internal sealed class StaticTariff
+internal sealed class StaticTariff : IPastPrices
 {
     private readonly TimeSpan _resolution;
     private readonly Band[] _bands;
@@ -76,6 +76,10 @@ internal sealed class StaticTariff
         var last = LocalDay.Of(to - TimeSpan.FromTicks(1), Zone);
         return CurveFor(first, last.Date.DayNumber - first.Date.DayNumber + 1);
     }
+
+    /// <summary>The rules price any past instant as they price today: the slots of [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public Task<PriceCurve> PricesAsync(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult(new PriceCurve(Currency, CurveFor(from, to).Between(from, to)));
 
     /// <summary>The name of the band that prices <paramref name="instant"/>'s local time, or null if none does.</summary>
     public string? BandAt(DateTimeOffset instant) => BandFor(TimeZoneInfo.ConvertTime(instant, Zone).DateTime)?.Name;

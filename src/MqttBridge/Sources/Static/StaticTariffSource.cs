@@ -19,6 +19,6 @@ internal sealed class StaticTariffSource(StaticTariff tariff) : ITariffSource
         var curve = Tariff.CurveFor(today, DaysAhead);
 
         // The rules never change while running; asking again at the next local midnight just rolls the window on.
-        return Task.FromResult(new TariffSnapshot(curve, Tariff.Capacity, now, today.End));
+        return Task.FromResult(new TariffSnapshot(curve, Tariff.Capacity, now, today.End) { Past = Tariff });
     }
 }

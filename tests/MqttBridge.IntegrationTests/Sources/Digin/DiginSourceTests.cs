@@ -420,6 +420,74 @@ public sealed class DiginSourceTests : IDisposable
         Assert.Equal(6, snapshot.Fixed.Steps.Count);
     }
 
+    /// <summary>The fixture's shape over the request's own [startTime, endTime), whole days: past days included.</summary>
+    private static FakeResponse AnswerAsAsked(ReceivedRequest request)
+    {
+        using var body = JsonDocument.Parse(request.Body);
+        var start = DateTimeOffset.Parse(body.RootElement.GetProperty("startTime").GetString()!, CultureInfo.InvariantCulture);
+        var end = DateTimeOffset.Parse(body.RootElement.GetProperty("endTime").GetString()!, CultureInfo.InvariantCulture);
+        var (first, last) = (DateOnly.FromDateTime(start.DateTime), DateOnly.FromDateTime(end.DateTime));
+        return FakeResponse.Json(Around(MonthlyMax, first, last.DayNumber - first.DayNumber));
+    }
+
+    [Fact]
+    public async Task Past_prices_for_the_statistics_are_one_shared_call_for_the_past_days_kept_on_disk_and_never_change_the_curve()
+    {
+        var now = Oslo(2026, 11, 23, 10, 15);
+        var time = new FakeTimeProvider(now);
+        using var server = new FakeApiServer(AnswerAsAsked);
+        using var service = Service(server, time);
+        var (low, high) = (Site(service, MpLow), Site(service, MpHigh));
+        var snapshot = await low.FetchAsync(now, CancellationToken.None);
+        await high.FetchAsync(now, CancellationToken.None);
+
+        // A fresh install's meter holds hours from 1 October: both sites' past days come in one call, up to today.
+        var past = await snapshot.Past!.PricesAsync(Oslo(2026, 10, 1, 0), Oslo(2026, 11, 23, 10), now, CancellationToken.None);
+        var pastHigh = await high.PricesAsync(Oslo(2026, 10, 1, 0), Oslo(2026, 11, 23, 10), now, CancellationToken.None);
+
+        Assert.Equal(2, server.Requests.Count);
+        using (var body = JsonDocument.Parse(server.Requests[1].Body))
+        {
+            Assert.Equal("2026-10-01T00:00:00+02:00", body.RootElement.GetProperty("startTime").GetString());
+            Assert.Equal("2026-11-23T00:00:00+01:00", body.RootElement.GetProperty("endTime").GetString());
+            Assert.Equal([MpLow, MpHigh], body.RootElement.GetProperty("meteringPointIds").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        Assert.Equal((Oslo(2026, 10, 1, 0), Oslo(2026, 11, 23, 0)), (past.Start, past.End));
+        Assert.Equal(Expected(Oslo(2026, 10, 25, 2, 30)), past.At(Oslo(2026, 10, 25, 2, 30))!.Price); // the 25-hour day
+        Assert.Equal(Expected(Oslo(2026, 11, 2, 8)), pastHigh.At(Oslo(2026, 11, 2, 8))!.Price);
+        Assert.Equal(Oslo(2026, 11, 23, 0), snapshot.Curve.Start); // what prices/evcc publish is unchanged
+
+        // Asked again (the same day, and after a restart): served from memory and disk, no call.
+        await low.PricesAsync(Oslo(2026, 10, 1, 0), Oslo(2026, 11, 23, 10), now, CancellationToken.None);
+        using var restarted = Service(server, time);
+        var (lowAgain, _) = (Site(restarted, MpLow), Site(restarted, MpHigh)); // every site registers before the first fetch
+        var again = await lowAgain.PricesAsync(Oslo(2026, 10, 1, 0), Oslo(2026, 11, 23, 10), now, CancellationToken.None);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(past.Slots.Count, again.Slots.Count);
+    }
+
+    [Fact]
+    public async Task Past_prices_the_api_refuses_are_a_fault_asked_about_again_only_a_day_later()
+    {
+        var now = Oslo(2026, 11, 23, 10, 15);
+        var time = new FakeTimeProvider(now);
+        using var server = new FakeApiServer(r => r.Body.Contains("2026-10-", StringComparison.Ordinal)
+            ? FakeResponse.Plain(400, "Query before 2026-11-01 not supported")
+            : Answer(r));
+        using var service = Service(server, time);
+        var site = Site(service, MpLow);
+        await site.FetchAsync(now, CancellationToken.None);
+
+        var fault = await Assert.ThrowsAsync<SourceException>(() => site.PricesAsync(Oslo(2026, 10, 1, 0), Oslo(2026, 11, 23, 10), now, CancellationToken.None));
+        Assert.Contains("Query before 2026-11-01 not supported", fault.Message, StringComparison.Ordinal);
+        Assert.True((await site.PricesAsync(Oslo(2026, 10, 1, 0), Oslo(2026, 11, 23, 10), now.AddHours(6), CancellationToken.None)).IsEmpty);
+        Assert.Equal(2, server.Requests.Count);
+
+        await Assert.ThrowsAsync<SourceException>(() => site.PricesAsync(Oslo(2026, 10, 1, 0), Oslo(2026, 11, 23, 10), now.AddDays(1), CancellationToken.None));
+        Assert.Equal(3, server.Requests.Count);
+    }
+
     [Fact]
     public async Task Lists_tariff_types()
     {

@@ -67,7 +67,9 @@ public sealed class ElviaEndToEndTests
         Assert.All(fake.Server.Requests, r => Assert.Equal("Bearer e2e-secret-token", r.Header("Authorization")));
         Assert.DoesNotContain("e2e-secret-token", bridge.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(retained.Values, v => v.Contains("e2e-secret-token", StringComparison.Ordinal) || v.Contains(MeteringPointId, StringComparison.Ordinal));
-        Assert.Equal(2, fake.Server.Requests.Count);
+        // Meter values, max hours, and last month once for the history (its last day is in: the fake has no lag).
+        Assert.Equal(3, fake.Server.Requests.Count);
+        Assert.Single(fake.LastMonthCalls);
 
         await AssertHomeAssistantAcceptsAsync(port);
     }

@@ -33,7 +33,7 @@ public sealed class ElviaMeterSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task Asks_for_this_month_to_this_hour_with_oslo_offsets_and_the_bearer_token()
+    public async Task Asks_for_this_month_to_this_hour_with_oslo_offsets_and_the_bearer_token_and_once_for_last_month()
     {
         var now = At(2026, 3, 30, 8, 10); // the day after spring-forward: the month started at +01:00, now is +02:00
         using var fake = new FakeElvia(() => now);
@@ -41,8 +41,7 @@ public sealed class ElviaMeterSourceTests : IDisposable
 
         await source.FetchAsync(now, CancellationToken.None);
 
-        var values = fake.Server.Requests.Single(r => r.Path == "/v1/metervalues");
-        Assert.Equal("2026-03-01T00:00:00+01:00", values.QueryValue("startTime"));
+        var values = fake.Server.Requests.Single(r => r.Path == "/v1/metervalues" && r.QueryValue("startTime") == "2026-03-01T00:00:00+01:00");
         Assert.Equal("2026-03-30T08:00:00+02:00", values.QueryValue("endTime"));
         Assert.Contains("startTime=2026-03-01T00%3A00%3A00%2B01%3A00", values.Query, StringComparison.Ordinal);
         Assert.Equal(MeteringPointId, values.QueryValue("meteringPointIds"));
@@ -52,7 +51,13 @@ public sealed class ElviaMeterSourceTests : IDisposable
         Assert.Equal("2026-03-30T08:10:00+02:00", maxHours.QueryValue("calculateTime"));
         Assert.Equal(MeteringPointId, maxHours.QueryValue("meteringPointIds"));
         Assert.Equal("Bearer test-token-abc", maxHours.Header("Authorization"));
-        Assert.Equal(2, fake.Server.Requests.Count);
+
+        // The history: all of February, once (one year per request is Elvia's limit; a month is far within it).
+        var lastMonth = fake.Server.Requests.Single(r => r.Path == "/v1/metervalues" && r.QueryValue("startTime") == "2026-02-01T00:00:00+01:00");
+        Assert.Equal("2026-03-01T00:00:00+01:00", lastMonth.QueryValue("endTime"));
+        Assert.Equal(MeteringPointId, lastMonth.QueryValue("meteringPointIds"));
+        Assert.Equal("Bearer test-token-abc", lastMonth.Header("Authorization"));
+        Assert.Equal(3, fake.Server.Requests.Count);
     }
 
     [Fact]
@@ -64,7 +69,7 @@ public sealed class ElviaMeterSourceTests : IDisposable
 
         await source.FetchAsync(now, CancellationToken.None);
 
-        var values = fake.Server.Requests.Single(r => r.Path == "/v1/metervalues");
+        var values = fake.Server.Requests.First(r => r.Path == "/v1/metervalues");
         Assert.Equal("2026-11-30T00:00:00+01:00", values.QueryValue("startTime"));
         Assert.Null(values.QueryValue("meteringPointIds"));
         Assert.Equal("true", values.QueryValue("includeProduction"));
@@ -118,6 +123,81 @@ public sealed class ElviaMeterSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fresh_install_holds_last_month_and_this_month_and_a_restart_asks_for_neither_again()
+    {
+        var time = new FakeTimeProvider(At(2026, 11, 23, 9));
+        using var fake = new FakeElvia(time.GetUtcNow);
+
+        var snapshot = await Source(fake, time).FetchAsync(time.GetUtcNow(), CancellationToken.None);
+
+        // Every day of October and of November up to yesterday, and nothing before October.
+        Assert.Equal(At(2026, 10, 1, 0), snapshot.Consumption.Readings[0].Start);
+        Assert.Equal(42.5m, snapshot.Consumption.SumOf(new LocalDay(new DateOnly(2026, 10, 25), Oslo))!.Kwh); // 25 hours
+        Assert.All(Days(new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 23)), day => Assert.NotNull(snapshot.Consumption.SumOf(day)));
+        Assert.Single(fake.LastMonthCalls);
+
+        var calls = fake.Calls.Count;
+        time.Advance(TimeSpan.FromMinutes(2));
+        var restarted = await Source(fake, time).FetchAsync(time.GetUtcNow(), CancellationToken.None);
+
+        Assert.Equal(calls, fake.Calls.Count);
+        Assert.All(Days(new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 23)), day => Assert.NotNull(restarted.Consumption.SumOf(day)));
+    }
+
+    [Fact]
+    public async Task Over_a_month_boundary_last_month_is_asked_once_when_its_last_day_is_in_and_older_months_are_let_go()
+    {
+        var time = new FakeTimeProvider(At(2026, 11, 29, 12));
+        using var fake = new FakeElvia(time.GetUtcNow);
+
+        var last = await RunAsync(Source(fake, time), time, At(2026, 12, 2, 12));
+
+        // October once at the first start; November once on the 1st, with the window fetch that found its last
+        // day complete (the fake's hours arrive 7 h late: 30 November 23:00 is in at 07:00).
+        Assert.Equal(
+            [(At(2026, 11, 29, 12), "2026-10-01T00:00:00+02:00"), (At(2026, 12, 1, 7, 30), "2026-11-01T00:00:00+01:00")],
+            fake.LastMonthCalls.Select(c => (c.At, c.Start)));
+        Assert.Equal(At(2026, 12, 1, 7, 30), fake.WindowCalls.Single(c => c.At == At(2026, 12, 1, 7, 30)).At);
+        Assert.Equal(At(2026, 11, 1, 0), last.Consumption.Readings[0].Start);
+        Assert.All(Days(new DateOnly(2026, 11, 1), new DateOnly(2026, 12, 2)), day => Assert.NotNull(last.Consumption.SumOf(day)));
+
+        // A restart on the 2nd has all of November from disk and asks for nothing before it is due.
+        var calls = fake.Calls.Count;
+        time.Advance(TimeSpan.FromMinutes(1));
+        var restarted = await Source(fake, time).FetchAsync(time.GetUtcNow(), CancellationToken.None);
+        Assert.Equal(calls, fake.Calls.Count);
+        Assert.Equal(At(2026, 11, 1, 0), restarted.Consumption.Readings[0].Start);
+        Assert.All(Days(new DateOnly(2026, 11, 1), new DateOnly(2026, 12, 2)), day => Assert.NotNull(restarted.Consumption.SumOf(day)));
+    }
+
+    [Fact]
+    public async Task A_failing_last_month_call_is_logged_and_asked_again_with_the_next_meter_values_while_the_current_data_serves()
+    {
+        var time = new FakeTimeProvider(At(2026, 11, 23, 9));
+        using var fake = new FakeElvia(time.GetUtcNow);
+        fake.Override = r => r.Path == "/v1/metervalues" && r.QueryValue("startTime") == "2026-10-01T00:00:00+02:00" ? FakeResponse.Plain(400, "startTime out of range") : null;
+        var source = Source(fake, time);
+
+        var first = await source.FetchAsync(time.GetUtcNow(), CancellationToken.None);
+        Assert.Equal(39.6m, first.Consumption.SumOf(new LocalDay(new DateOnly(2026, 11, 22), Oslo))!.Kwh);
+        Assert.Null(first.Consumption.SumOf(new LocalDay(new DateOnly(2026, 10, 31), Oslo)));
+
+        // Not at the next max hours (10:05), but with the next meter values (12:00): then it answers.
+        fake.Override = null;
+        var last = await RunAsync(source, time, At(2026, 11, 23, 12, 1));
+        Assert.Equal([At(2026, 11, 23, 9), At(2026, 11, 23, 12)], fake.LastMonthCalls.Select(c => c.At));
+        Assert.NotNull(last.Consumption.SumOf(new LocalDay(new DateOnly(2026, 10, 31), Oslo)));
+    }
+
+    private static IEnumerable<LocalDay> Days(DateOnly from, DateOnly before)
+    {
+        for (var d = from; d < before; d = d.AddDays(1))
+        {
+            yield return new LocalDay(d, Oslo);
+        }
+    }
+
+    [Fact]
     public async Task Two_households_tokens_on_one_bridge_keep_their_cached_answers_apart()
     {
         // A company runs one bridge for two customers; both configure "the token's first meter".
@@ -156,7 +236,8 @@ public sealed class ElviaMeterSourceTests : IDisposable
         // The same rhythm as verified data: re-fetched every 3 h with the window (overwriting when Elvia verifies), no extra polling.
         Assert.Equal(
             ["07:30", "10:30", "13:30", "16:30", "19:30", "22:30", "01:30", "04:30", "06:00", "06:30", "07:30"],
-            fake.Calls.Where(c => c.Path == "/v1/metervalues").Select(c => Clock(c.At)));
+            fake.WindowCalls.Select(c => Clock(c.At)));
+        Assert.Single(fake.LastMonthCalls);
     }
 
     [Fact]
@@ -327,6 +408,6 @@ public sealed class ElviaMeterSourceTests : IDisposable
         time.SetUtcNow(later.AddMinutes(1));
         var recovered = await source.FetchAsync(later.AddMinutes(1), CancellationToken.None);
         Assert.Equal(39.6m, recovered.Consumption.SumOf(yesterday)!.Kwh);
-        Assert.Equal(3, fake.Calls.Count(c => c.Path == "/v1/metervalues"));
+        Assert.Equal(3, fake.WindowCalls.Count());
     }
 }

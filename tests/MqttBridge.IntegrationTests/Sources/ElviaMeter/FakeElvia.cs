@@ -32,8 +32,25 @@ internal sealed class FakeElvia : IDisposable
 
     public Func<ReceivedRequest, FakeResponse?>? Override { get; set; }
 
-    /// <summary>When each request arrived, by the test's clock, with its path.</summary>
-    public List<(DateTimeOffset At, string Path)> Calls { get; } = [];
+    /// <summary>When each request arrived, by the test's clock, with its path and its <c>startTime</c> (null for none).</summary>
+    public List<(DateTimeOffset At, string Path, string? Start)> Calls { get; } = [];
+
+    /// <summary>The v1/metervalues calls for a whole past month (the history), as opposed to the window's.</summary>
+    public IEnumerable<(DateTimeOffset At, string Path, string? Start)> LastMonthCalls =>
+        Calls.Where(c => c.Path == "/v1/metervalues" && c.Start is { } start && DateTimeOffset.Parse(start, CultureInfo.InvariantCulture) < MonthStart(c.At));
+
+    /// <summary>The v1/metervalues calls for the window (this month, or yesterday on the 1st).</summary>
+    public IEnumerable<(DateTimeOffset At, string Path, string? Start)> WindowCalls =>
+        Calls.Where(c => c.Path == "/v1/metervalues").Except(LastMonthCalls);
+
+    private static DateTimeOffset MonthStart(DateTimeOffset t)
+    {
+        var local = TimeZoneInfo.ConvertTime(t, Oslo);
+        var first = new DateTime(local.Year, local.Month, 1);
+        var yesterday = LocalStart(t).AddDays(-1);
+        var start = new DateTimeOffset(first, Oslo.GetUtcOffset(first));
+        return start < yesterday ? start : yesterday;
+    }
 
     public void Dispose() => Server.Dispose();
 
@@ -49,7 +66,7 @@ internal sealed class FakeElvia : IDisposable
         var now = Now();
         lock (Calls)
         {
-            Calls.Add((now, request.Path));
+            Calls.Add((now, request.Path, request.QueryValue("startTime")));
         }
 
         if (Override?.Invoke(request) is { } scripted)

@@ -36,6 +36,23 @@ public sealed class StaticTariffSourceTests
     }
 
     [Fact]
+    public async Task Past_hours_are_priced_by_the_rules_for_the_statistics_while_the_published_curve_stays_today_and_ahead()
+    {
+        // Monday 23 Nov 2026 06:21 local; a fresh install asks for last Friday 05:00 … Saturday 08:00 local.
+        var now = Utc(11, 23, 5, 21);
+        var snapshot = await _source.FetchAsync(now, CancellationToken.None);
+
+        var past = await snapshot.Past!.PricesAsync(Utc(11, 20, 4), Utc(11, 21, 7), now, CancellationToken.None);
+
+        Assert.Equal(Utc(11, 22, 23), snapshot.Curve.Start); // what prices/evcc publish: unchanged
+        Assert.Equal((Utc(11, 20, 4), Utc(11, 21, 7)), (past.Start, past.End));
+        Assert.Equal(27, past.Slots.Count);
+        Assert.Equal(0.314m, past.At(Utc(11, 20, 4, 30))!.Price); // Friday 05:30: night
+        Assert.Equal(0.466m, past.At(Utc(11, 20, 11))!.Price);    // Friday 12:00: day
+        Assert.Equal(0.314m, past.At(Utc(11, 21, 6, 30))!.Price); // Saturday 07:30: weekend, night price
+    }
+
+    [Fact]
     public async Task Next_hour_and_tomorrow_are_known_just_before_midnight()
     {
         // Tuesday 24 Nov 2026 23:30 local: the next hour is Wednesday's night price, tomorrow is complete.
