@@ -165,7 +165,7 @@ internal static class AddonConfigLoader
 
     /// <summary>The Supervisor's proxy to Home Assistant's WebSocket API: <c>ws://supervisor/core/websocket</c>.</summary>
     private static string SupervisorSocket(Uri supervisor) =>
-        new UriBuilder(supervisor) { Scheme = supervisor.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = supervisor.AbsolutePath.TrimEnd('/') + "/core/websocket" }.Uri.ToString();
+        new UriBuilder(supervisor) { Scheme = supervisor.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = supervisor.AbsolutePath.TrimEnd('/') + Statistics.HomeAssistantOptions.SupervisorSocketPath }.Uri.ToString();
 
     private static bool NamesBroker(ConfigMap tree, IReadOnlyDictionary<string, string?> environment)
     {

@@ -13,6 +13,12 @@ internal sealed partial record HomeAssistantOptions(Uri WebSocket, string Token)
 {
     public static readonly string[] Keys = ["url", "token"];
 
+    /// <summary>The Supervisor's proxy path (<c>ws://supervisor/core/websocket</c>), which add-on mode fills in.</summary>
+    public const string SupervisorSocketPath = "/core/websocket";
+
+    /// <summary>True when the socket is the Supervisor's proxy: the token is then the add-on's own SUPERVISOR_TOKEN.</summary>
+    public bool ViaSupervisor => WebSocket.AbsolutePath.EndsWith(SupervisorSocketPath, StringComparison.Ordinal);
+
     /// <summary>The token masked, so a logged or printed options record never holds it.</summary>
     public override string ToString() => $"HomeAssistantOptions {{ WebSocket = {WebSocket}, Token = *** }}";
 

@@ -323,7 +323,9 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
     private (string Fault, bool KeepConnection) Describe(Exception ex) => ex switch
     {
         HomeAssistantException { Code: "auth_invalid" } e =>
-            ($"{e.Message}; make a new long-lived access token (your profile > Security) and set homeassistant.token", false),
+            (_options.ViaSupervisor
+                ? $"{e.Message}; the Supervisor refused the add-on's own token (SUPERVISOR_TOKEN): restart the add-on, and check that it declares homeassistant_api"
+                : $"{e.Message}; make a new long-lived access token (your profile > Security) and set homeassistant.token", false),
         HomeAssistantException { Code: "unauthorized" } =>
             ("Home Assistant says the token's user is no administrator: importing statistics needs an administrator's long-lived access token", true),
         HomeAssistantException { Code: { } code } e => ($"Home Assistant refused the statistics ({code}: {e.Message})", true),

@@ -284,5 +284,19 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
         Assert.DoesNotContain(_log.Lines, l => l.Contains(ha.Token, StringComparison.Ordinal) || l.Contains("not-the-token", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_refused_supervisor_token_says_to_restart_the_add_on_not_to_make_a_long_lived_token()
+    {
+        using var ha = new FakeHomeAssistant(supervisor: true);
+        var importer = new StatisticsImporter(new HomeAssistantOptions(new Uri($"ws://127.0.0.1:{ha.Port}{HomeAssistantOptions.SupervisorSocketPath}"), "stale-supervisor-token"), new HashSet<string>(["home"]), _dataDir, TimeProvider.System, _log, Quick);
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site());
+        await UntilAsync(() => _log.Lines.Any(l => l.Contains("SUPERVISOR_TOKEN", StringComparison.Ordinal)), "the refusal");
+        await importer.StopAsync(CancellationToken.None);
+
+        Assert.Contains(_log.Lines, l => l.Contains("restart the add-on", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("long-lived", StringComparison.Ordinal) || l.Contains("stale-supervisor-token", StringComparison.Ordinal));
+    }
+
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 }
