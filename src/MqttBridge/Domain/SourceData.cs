@@ -127,6 +127,12 @@ internal sealed record MeterSnapshot(ConsumptionSeries Consumption, MonthMax? Mo
     /// <summary>The previous month's capacity basis, where the source knows it.</summary>
     public MonthMax? LastMonthMax { get; init; }
 
+    /// <summary>
+    /// Capacity bases of months before last month that the source has read back (Fluvius at first start), oldest first,
+    /// for a tariff billed on several months; empty for most sources.
+    /// </summary>
+    public IReadOnlyList<MonthMax> EarlierMonthMax { get; init; } = [];
+
     /// <summary>Energy fed into the grid (plus customers), or null when the source does not fetch it.</summary>
     public ConsumptionSeries? Production { get; init; }
 

@@ -138,6 +138,12 @@ internal sealed record StoredFluviusReadings(
 
 internal sealed record StoredFluviusReading(DateTimeOffset Start, DateTimeOffset End, decimal Value, bool Verified);
 
+/// <summary>The read-back of earlier monthly peaks (<see cref="FluviusBackfill"/>): months still to read (yyyy-MM, next first), months read.</summary>
+internal sealed record StoredFluviusBackfill(IReadOnlyList<string>? Pending, IReadOnlyList<StoredBackfillMonth>? Done, int Attempts);
+
+/// <summary>A month read back: its peak quarter-hour, or null when it held none (or was given up).</summary>
+internal sealed record StoredBackfillMonth(string Month, StoredFluviusReading? Peak);
+
 /// <summary>One context for the Fluvius wire DTOs (source generated: no reflection, NativeAOT-safe).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(EnergyResponse))]
@@ -147,4 +153,5 @@ internal sealed record StoredFluviusReading(DateTimeOffset Start, DateTimeOffset
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(StoredFluviusReadings))]
+[JsonSerializable(typeof(StoredFluviusBackfill))]
 internal sealed partial class FluviusJsonContext : JsonSerializerContext;

@@ -76,6 +76,9 @@ public sealed class FlandersCapacityYearTests : IDisposable
         var time = new FakeTimeProvider(Local(2026, 1, 1, 8));
         using var fake = new FakeFluvius(time.GetUtcNow) { Lag = TimeSpan.Zero };
 
+        // The mandate's data period starts with the first month of Peaks: nothing before it to read back.
+        fake.MandateList[0] = new("Approved", From: "2025-11-30T23:00:00Z");
+
         // Base load 0.01 kWh a quarter; the month's peak quarter on the 10th at 18:00.
         fake.Kwh = t =>
         {

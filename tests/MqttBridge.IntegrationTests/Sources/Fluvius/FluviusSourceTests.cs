@@ -111,13 +111,14 @@ public sealed class FluviusSourceTests : IDisposable
         Assert.Empty(fake.Energy);
         Assert.False(process.Report.Can(SourceCapabilities.Consumption));
 
-        fake.MandateList.Add(new("Requested"));
+        // A data period from the first of last month: nothing before the window to read back (FluviusBackfillTests).
+        fake.MandateList.Add(new("Requested", From: "2026-01-31T23:00:00Z"));
         await RunUntilAsync(process, time, Local(2026, 3, 20, 12, 30));
         Assert.Equal("requested", process.Report.Diagnostic("mandate_status")?.Text);
         Assert.Empty(fake.Energy);
 
         // Approved: energy at the next hourly check, for the window "first of last month … today 00:00" in UTC.
-        fake.MandateList[0] = new("Approved", Renewal: "ToBeRenewed");
+        fake.MandateList[0] = fake.MandateList[0] with { Status = "Approved", Renewal = "ToBeRenewed" };
         await RunUntilAsync(process, time, Local(2026, 3, 20, 14));
         Assert.Equal(("approved", "to_be_renewed"), (process.Report.Diagnostic("mandate_status")?.Text, process.Report.Diagnostic("mandate_renewal")?.Text));
         var first = Assert.Single(fake.Energy);
@@ -173,6 +174,7 @@ public sealed class FluviusSourceTests : IDisposable
     {
         var time = new FakeTimeProvider(Local(2026, 6, 10, 8));
         using var fake = new FakeFluvius(time.GetUtcNow) { Injection = _ => 0.05m };
+        fake.MandateList[0] = new("Approved", From: "2026-04-30T22:00:00Z");
         using (var first = new Process(Yaml(fake), _dataDir, time))
         {
             await RunUntilAsync(first, time, Local(2026, 6, 10, 12));
@@ -262,6 +264,7 @@ public sealed class FluviusSourceTests : IDisposable
     {
         var time = new FakeTimeProvider(Local(2026, 10, 26, 9));
         using var fake = new FakeFluvius(time.GetUtcNow) { V2 = true, Kwh = _ => 0.1m, Injection = _ => 0m };
+        fake.MandateList[0] = new("Approved", From: "2026-08-31T22:00:00Z");
         using var process = new Process(Yaml(fake, "v2"), _dataDir, time);
 
         await RunUntilAsync(process, time, Local(2026, 10, 26, 10));
