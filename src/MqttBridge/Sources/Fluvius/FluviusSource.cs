@@ -38,12 +38,14 @@ internal sealed partial class FluviusSource : IMeterSource
     /// <summary>While yesterday is incomplete after the morning: 1 h, 2 h, then every 4 h.</summary>
     private static readonly FaultSchedule IncompleteDay = new(TimeSpan.FromHours(1), TimeSpan.FromHours(4));
 
-    /// <summary>The diagnostics every Fluvius meter publishes.</summary>
+    /// <summary>
+    /// The diagnostics every Fluvius meter publishes: the mandate's status (its renewal state, data service and data
+    /// period in attributes) and expiry.
+    /// </summary>
     public static IReadOnlyList<DiagnosticDefinition> Diagnostics { get; } =
     [
-        new("mandate_status", "Mandate status", DiagnosticKind.Enum) { Options = FluviusMandates.States, Icon = "mdi:file-sign" },
+        new("mandate_status", "Mandate status", DiagnosticKind.Enum) { Options = FluviusMandates.States, Icon = "mdi:file-sign", HasAttributes = true },
         new("mandate_expires", "Mandate expires", DiagnosticKind.Timestamp) { Icon = "mdi:calendar-clock" },
-        new("mandate_renewal", "Mandate renewal", DiagnosticKind.Enum) { Options = FluviusMandates.RenewalStates, Icon = "mdi:autorenew" },
     ];
 
     private readonly FluviusOptions _options;
@@ -368,12 +370,24 @@ internal sealed partial class FluviusSource : IMeterSource
             Holds = Holds(gas, energy),
             Diagnostics = new Dictionary<string, DiagnosticValue>
             {
-                ["mandate_status"] = new(_mandateKnown ? _mandate?.Status ?? FluviusMandates.None : null),
+                ["mandate_status"] = new(_mandateKnown ? _mandate?.Status ?? FluviusMandates.None : null) { Attributes = MandateAttributes() },
                 ["mandate_expires"] = new(At: _mandate?.Expires),
-                ["mandate_renewal"] = new(_mandateKnown ? _mandate?.Renewal ?? "none" : null),
             },
         };
     }
+
+    /// <summary>
+    /// <c>mandate_status</c>'s attributes: <c>renewal</c> (<c>none</c>, <c>to_be_renewed</c>, <c>renewal_requested</c>,
+    /// <c>expired</c>; Fluvius' renewalStatus, which appears about three months before expiry), <c>data_service</c> and
+    /// the data period (<c>data_period_from</c>, <c>data_period_to</c>, local ISO 8601). Null while no mandate answer came.
+    /// </summary>
+    private Dictionary<string, string?>? MandateAttributes() => !_mandateKnown ? null : new()
+    {
+        ["renewal"] = _mandate is null ? null : _mandate.Renewal ?? "none",
+        ["data_service"] = _mandate?.DataServiceType,
+        ["data_period_from"] = _mandate?.PeriodFrom is { } from ? LocalTime.Iso8601(from, _zone) : null,
+        ["data_period_to"] = _mandate?.PeriodTo is { } to ? LocalTime.Iso8601(to, _zone) : null,
+    };
 
     /// <summary>
     /// What this EAN's data holds, for the capabilities decided by data: electricity offers consumption and (with

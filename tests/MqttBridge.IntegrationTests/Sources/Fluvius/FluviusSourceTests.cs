@@ -120,7 +120,8 @@ public sealed class FluviusSourceTests : IDisposable
         // Approved: energy at the next hourly check, for the window "first of last month … today 00:00" in UTC.
         fake.MandateList[0] = fake.MandateList[0] with { Status = "Approved", Renewal = "ToBeRenewed" };
         await RunUntilAsync(process, time, Local(2026, 3, 20, 14));
-        Assert.Equal(("approved", "to_be_renewed"), (process.Report.Diagnostic("mandate_status")?.Text, process.Report.Diagnostic("mandate_renewal")?.Text));
+        var status = process.Report.Diagnostic("mandate_status")!;
+        Assert.Equal(("approved", "to_be_renewed", "VH_kwartier_uur", "2026-02-01T00:00:00+01:00", null), (status.Text, status.Attributes!["renewal"], status.Attributes["data_service"], status.Attributes["data_period_from"], status.Attributes["data_period_to"]));
         var first = Assert.Single(fake.Energy);
         Assert.Equal(
             $"?referenceNumber={Reference}&ean={Ean}&DataServiceType=VH_kwartier_uur&PeriodType=readTime&from=2026-01-31T23%3A00%3A00Z&to=2026-03-19T23%3A00%3A00Z",
