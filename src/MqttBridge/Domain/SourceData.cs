@@ -147,6 +147,12 @@ internal sealed record MeterSnapshot(ConsumptionSeries Consumption, MonthMax? Mo
     /// <summary>Energy fed into the grid (plus customers), or null when the source does not fetch it.</summary>
     public ConsumptionSeries? Production { get; init; }
 
+    /// <summary><see cref="Consumption"/> split into a dual-tariff meter's day and night registers, where the API gives them; else null.</summary>
+    public DayNightRegisters? ConsumptionRegisters { get; init; }
+
+    /// <summary><see cref="Production"/> split into day and night registers, where the API gives them; else null.</summary>
+    public DayNightRegisters? ProductionRegisters { get; init; }
+
     /// <summary>Values of the source's declared diagnostics, by key.</summary>
     public IReadOnlyDictionary<string, DiagnosticValue> Diagnostics { get; init; } = EmptyDiagnostics.Instance;
 

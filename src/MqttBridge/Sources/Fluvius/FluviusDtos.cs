@@ -134,7 +134,11 @@ internal sealed record StoredFluviusReadings(
     IReadOnlyList<StoredFluviusReading> Injection,
     IReadOnlyList<StoredFluviusReading> GasM3,
     IReadOnlyList<StoredFluviusReading> GasKwh,
-    bool HadInjection);
+    bool HadInjection,
+    IReadOnlyList<StoredFluviusReading>? OfftakeDay = null,
+    IReadOnlyList<StoredFluviusReading>? OfftakeNight = null,
+    IReadOnlyList<StoredFluviusReading>? InjectionDay = null,
+    IReadOnlyList<StoredFluviusReading>? InjectionNight = null);
 
 internal sealed record StoredFluviusReading(DateTimeOffset Start, DateTimeOffset End, decimal Value, bool Verified);
 

@@ -256,6 +256,10 @@ internal sealed partial class FluviusSource : IMeterSource
                 Injection = _energy.Injection.Merge(newer.Injection).Since(keepFrom),
                 GasM3 = _energy.GasM3.Merge(newer.GasM3).Since(keepFrom),
                 GasKwh = _energy.GasKwh.Merge(newer.GasKwh).Since(keepFrom),
+                OfftakeDay = _energy.OfftakeDay.Merge(newer.OfftakeDay).Since(keepFrom),
+                OfftakeNight = _energy.OfftakeNight.Merge(newer.OfftakeNight).Since(keepFrom),
+                InjectionDay = _energy.InjectionDay.Merge(newer.InjectionDay).Since(keepFrom),
+                InjectionNight = _energy.InjectionNight.Merge(newer.InjectionNight).Since(keepFrom),
                 HadInjection = _energy.HadInjection || newer.HadInjection,
                 Ean = newer.Ean ?? _energy.Ean,
             };
@@ -328,7 +332,9 @@ internal sealed partial class FluviusSource : IMeterSource
     {
         var e = _energy!;
         return JsonSerializer.Serialize(
-            new StoredFluviusReadings(e.Ean, e.EnergyType, Stored(e.Offtake), Stored(e.Injection), Stored(e.GasM3), Stored(e.GasKwh), e.HadInjection),
+            new StoredFluviusReadings(
+                e.Ean, e.EnergyType, Stored(e.Offtake), Stored(e.Injection), Stored(e.GasM3), Stored(e.GasKwh), e.HadInjection,
+                Stored(e.OfftakeDay), Stored(e.OfftakeNight), Stored(e.InjectionDay), Stored(e.InjectionNight)),
             FluviusJsonContext.Default.StoredFluviusReadings);
 
         static List<StoredFluviusReading> Stored(ConsumptionSeries series) => [.. series.Readings.Select(r => new StoredFluviusReading(r.Start, r.End, r.Kwh, r.Verified))];
@@ -337,7 +343,13 @@ internal sealed partial class FluviusSource : IMeterSource
     private static FluviusEnergy Restore(string body)
     {
         var stored = JsonSerializer.Deserialize(body, FluviusJsonContext.Default.StoredFluviusReadings) ?? throw new FormatException("empty");
-        return new FluviusEnergy(stored.Ean, stored.EnergyType ?? "E", Series(stored.Offtake), Series(stored.Injection), Series(stored.GasM3), Series(stored.GasKwh), stored.HadInjection, "restored");
+        return new FluviusEnergy(stored.Ean, stored.EnergyType ?? "E", Series(stored.Offtake), Series(stored.Injection), Series(stored.GasM3), Series(stored.GasKwh), stored.HadInjection, "restored")
+        {
+            OfftakeDay = Series(stored.OfftakeDay),
+            OfftakeNight = Series(stored.OfftakeNight),
+            InjectionDay = Series(stored.InjectionDay),
+            InjectionNight = Series(stored.InjectionNight),
+        };
 
         static ConsumptionSeries Series(IReadOnlyList<StoredFluviusReading>? readings) =>
             new((readings ?? []).Select(r => new MeterReading(r.Start, r.End, r.Value, r.Verified)));
@@ -365,6 +377,8 @@ internal sealed partial class FluviusSource : IMeterSource
             LastMonthMax = PeakOf(offtake, last.Year, last.Month),
             EarlierMonthMax = gas ? [] : _backfill?.Peaks ?? [],
             Production = energy is { HadInjection: true } && !gas ? energy.Injection : null,
+            ConsumptionRegisters = energy is null || gas ? null : DayNightRegisters.Of(energy.OfftakeDay, energy.OfftakeNight),
+            ProductionRegisters = energy is { HadInjection: true } && !gas ? DayNightRegisters.Of(energy.InjectionDay, energy.InjectionNight) : null,
             Gas = gas ? energy?.GasM3 : null,
             GasEnergy = gas ? energy?.GasKwh : null,
             Holds = Holds(gas, energy),
