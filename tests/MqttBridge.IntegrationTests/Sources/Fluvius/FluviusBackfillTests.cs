@@ -1,12 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MqttBridge.Configuration;
 using MqttBridge.Domain;
-using MqttBridge.Scheduling;
 using MqttBridge.Sensors;
-using MqttBridge.Sources;
 using MqttBridge.Statistics;
 using static MqttBridge.TestSupport.FluviusAnswers;
 
@@ -103,14 +99,14 @@ public sealed class FluviusBackfillTests : IDisposable
         using var fake = Fake(time);
 
         // First start; stopped after three months were read back.
-        using (var first = new Session(Yaml(fake), _dataDir, time))
+        using (var first = new FluviusSession(Yaml(fake), _dataDir, time))
         {
             await first.RunUntilAsync(time, Local(2026, 3, 20, 11, 30));
             Assert.Equal([new(2026, 1, 1), new(2025, 12, 1), new(2025, 11, 1)], BackfillCalls(fake).Select(c => c.Month));
         }
 
         // The restart reads only the five months left, an hour apart; June 2025 is the first month the mandate covers.
-        using var second = new Session(Yaml(fake), _dataDir, time);
+        using var second = new FluviusSession(Yaml(fake), _dataDir, time);
         await second.RunUntilAsync(time, Local(2026, 3, 21, 6));
         var calls = BackfillCalls(fake);
         Assert.Equal(
@@ -139,7 +135,7 @@ public sealed class FluviusBackfillTests : IDisposable
 
         // Steady state: one energy call a morning (21st … 24th), never a read-back again (nor after another restart).
         var energyCalls = fake.Energy.Count();
-        using var third = new Session(Yaml(fake), _dataDir, time);
+        using var third = new FluviusSession(Yaml(fake), _dataDir, time);
         await third.RunUntilAsync(time, Local(2026, 3, 24, 12));
         Assert.Equal(energyCalls + 4, fake.Energy.Count());
         Assert.Equal(8, BackfillCalls(fake).Count);
@@ -153,7 +149,7 @@ public sealed class FluviusBackfillTests : IDisposable
         var time = new FakeTimeProvider(Local(2026, 3, 20, 9));
         using var fake = Fake(time);
         fake.MandateList[0] = new("Approved", From: "2026-01-31T23:00:00Z");
-        using var session = new Session(Yaml(fake), _dataDir, time);
+        using var session = new FluviusSession(Yaml(fake), _dataDir, time);
 
         await session.RunUntilAsync(time, Local(2026, 3, 21, 6));
 
@@ -165,50 +161,4 @@ public sealed class FluviusBackfillTests : IDisposable
 
     private static string Published(SiteView view, DateTimeOffset now, string key) =>
         SiteSensors.Render(view, now, new Topics("mqttbridge", "homeassistant"), "test").Single(m => m.Key == $"mqttbridge/thuis/{key}").Value;
-
-    /// <summary>One bridge process: the site from YAML, refreshed as the scheduler would, its peaks recorded after each meter refresh.</summary>
-    private sealed class Session : IDisposable
-    {
-        private readonly SourceContext _context;
-
-        public Session(string yaml, string dataDir, TimeProvider time)
-        {
-            var result = ConfigLoader.Parse(yaml, "test.yaml", new Dictionary<string, string?>());
-            Assert.True(result.IsValid, string.Join("\n", result.Problems));
-            _context = new SourceContext(dataDir, time, NullLoggerFactory.Instance);
-            Site = SiteRuntime.Create(result.Options!.Sites[0], _context);
-        }
-
-        public SiteRuntime Site { get; }
-
-        /// <summary>Refreshes each source when it is due, moving the clock from due time to due time, until <paramref name="until"/>.</summary>
-        public async Task RunUntilAsync(FakeTimeProvider time, DateTimeOffset until)
-        {
-            for (var guard = 0; guard < 2000; guard++)
-            {
-                var now = time.GetUtcNow();
-                foreach (var runner in Site.Sources.Where(r => r.Due <= now))
-                {
-                    await runner.RefreshAsync("thuis", now, Site.Zone, NullLogger.Instance, CancellationToken.None);
-                    if (runner == Site.Meter)
-                    {
-                        Site.RecordPeaks(now);
-                    }
-                }
-
-                var next = Site.Sources.Min(r => r.Due);
-                if (next > until)
-                {
-                    time.SetUtcNow(until);
-                    return;
-                }
-
-                time.SetUtcNow(next > now ? next : now);
-            }
-
-            Assert.Fail("a source kept asking to be refreshed at once");
-        }
-
-        public void Dispose() => _context.Dispose();
-    }
 }
