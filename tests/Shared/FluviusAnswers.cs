@@ -38,10 +38,13 @@ internal static class FluviusAnswers
         return list;
     }
 
-    /// <summary>A v3 GetEnergy answer: <paramref name="kind"/> decides where the slices sit (headpoint, meter, or both).</summary>
-    public static string V3Energy(string kind, IEnumerable<Slice> slices, string ean = Ean, string energyType = "E", string unit = "kWh", string list = "quarterHourlyEnergy")
+    /// <summary>
+    /// A v3 GetEnergy answer: <paramref name="kind"/> decides where the slices sit (headpoint, meter, or both). With
+    /// <paramref name="night"/> each value sits on the <c>day</c> or <c>night</c> register (a dual-tariff meter), not <c>total</c>.
+    /// </summary>
+    public static string V3Energy(string kind, IEnumerable<Slice> slices, string ean = Ean, string energyType = "E", string unit = "kWh", string list = "quarterHourlyEnergy", Func<DateTimeOffset, bool>? night = null)
     {
-        var json = Slices(slices, unit);
+        var json = Slices(slices, unit, night);
         var headpoint = kind is "metering-on-meter" ? string.Empty : $"\"{list}\": {json},";
         var meters = kind is "metering-on-headpoint" ? "[]" : $"[{{\"seqNumber\": \"1\", \"meterID\": \"1SAG1100000001\", \"{list}\": {json}}}]";
         // A PV sub-headpoint with large values: counted anywhere, it would show.
@@ -55,7 +58,7 @@ internal static class FluviusAnswers
             """;
     }
 
-    private static string Slices(IEnumerable<Slice> slices, string unit)
+    private static string Slices(IEnumerable<Slice> slices, string unit, Func<DateTimeOffset, bool>? night = null)
     {
         var builder = new StringBuilder("[");
         foreach (var s in slices)
@@ -65,10 +68,11 @@ internal static class FluviusAnswers
                 builder.Append(',');
             }
 
-            builder.Append(CultureInfo.InvariantCulture, $"{{\"start\": \"{Utc(s.Start)}\", \"end\": \"{Utc(s.Start + s.Length)}\", \"measurements\": [{{\"offtake\": {{\"total\": {{\"value\": {s.Offtake.ToString(CultureInfo.InvariantCulture)}, \"unit\": \"{unit}\", \"validationState\": \"{s.State}\"}}}}");
+            var register = night is null ? "total" : night(s.Start) ? "night" : "day";
+            builder.Append(CultureInfo.InvariantCulture, $"{{\"start\": \"{Utc(s.Start)}\", \"end\": \"{Utc(s.Start + s.Length)}\", \"measurements\": [{{\"offtake\": {{\"{register}\": {{\"value\": {s.Offtake.ToString(CultureInfo.InvariantCulture)}, \"unit\": \"{unit}\", \"validationState\": \"{s.State}\"}}}}");
             if (s.Injection is { } injection)
             {
-                builder.Append(CultureInfo.InvariantCulture, $", \"injection\": {{\"total\": {{\"value\": {injection.ToString(CultureInfo.InvariantCulture)}, \"unit\": \"{unit}\", \"validationState\": \"{s.State}\"}}}}");
+                builder.Append(CultureInfo.InvariantCulture, $", \"injection\": {{\"{register}\": {{\"value\": {injection.ToString(CultureInfo.InvariantCulture)}, \"unit\": \"{unit}\", \"validationState\": \"{s.State}\"}}}}");
             }
 
             builder.Append("}]}");

@@ -103,10 +103,21 @@ internal sealed record DiagnosticDefinition(string Key, string Name, DiagnosticK
     public string? Unit { get; init; }
 
     public string? Icon { get; init; }
+
+    /// <summary>Whether the diagnostic publishes <see cref="DiagnosticValue.Attributes"/> (declared up front: discovery names the topic).</summary>
+    public bool HasAttributes { get; init; }
 }
 
 /// <summary>A diagnostic's value: <see cref="Text"/> for text and enum kinds, <see cref="At"/> for timestamps; both null = unknown.</summary>
-internal sealed record DiagnosticValue(string? Text = null, DateTimeOffset? At = null);
+internal sealed record DiagnosticValue(string? Text = null, DateTimeOffset? At = null)
+{
+    /// <summary>
+    /// Details beside the value, published as the sensor's attributes (a JSON object of strings; a null value is left
+    /// out) when its definition <see cref="DiagnosticDefinition.HasAttributes"/>: a mandate's renewal state next to its
+    /// status. Timestamps as ISO 8601 with offset. Never secrets or personal data.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?>? Attributes { get; init; }
+}
 
 /// <summary>What a tariff source knows at one moment, and when it wants to be asked again.</summary>
 internal sealed record TariffSnapshot(PriceCurve Curve, CapacityLadder? Capacity, DateTimeOffset FetchedAt, DateTimeOffset NextRefresh)
@@ -130,8 +141,20 @@ internal sealed record MeterSnapshot(ConsumptionSeries Consumption, MonthMax? Mo
     /// <summary>The previous month's capacity basis, where the source knows it.</summary>
     public MonthMax? LastMonthMax { get; init; }
 
+    /// <summary>
+    /// Capacity bases of months before last month that the source has read back (Fluvius at first start), oldest first,
+    /// for a tariff billed on several months; empty for most sources.
+    /// </summary>
+    public IReadOnlyList<MonthMax> EarlierMonthMax { get; init; } = [];
+
     /// <summary>Energy fed into the grid (plus customers), or null when the source does not fetch it.</summary>
     public ConsumptionSeries? Production { get; init; }
+
+    /// <summary><see cref="Consumption"/> split into a dual-tariff meter's day and night registers, where the API gives them; else null.</summary>
+    public DayNightRegisters? ConsumptionRegisters { get; init; }
+
+    /// <summary><see cref="Production"/> split into day and night registers, where the API gives them; else null.</summary>
+    public DayNightRegisters? ProductionRegisters { get; init; }
 
     /// <summary>Values of the source's declared diagnostics, by key.</summary>
     public IReadOnlyDictionary<string, DiagnosticValue> Diagnostics { get; init; } = EmptyDiagnostics.Instance;

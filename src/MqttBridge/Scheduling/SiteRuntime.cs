@@ -26,8 +26,9 @@ internal sealed class SiteRuntime(SiteOptions site, TimeZoneInfo zone, SourceRun
     public SiteView View => new(Site.Id, Site.Name, Zone, Tariff?.Report, Meter?.Report) { PastPeaks = peaks?.Peaks ?? new Dictionary<(int Year, int Month), decimal>() };
 
     /// <summary>
-    /// Keeps this and last month's month max (any meter that gives one) in data_dir, for a tariff billed on the last 12
-    /// monthly peaks. Called after each refresh; writes only when a month's value changed.
+    /// Keeps this and last month's month max (any meter that gives one), and the earlier months it read back, in
+    /// data_dir, for a tariff billed on the last 12 monthly peaks. Called after each refresh; writes only when a month's
+    /// value changed.
     /// </summary>
     public void RecordPeaks(DateTimeOffset now)
     {
@@ -44,6 +45,11 @@ internal sealed class SiteRuntime(SiteOptions site, TimeZoneInfo zone, SourceRun
             {
                 peaks.Record(max.Year, max.Month, max.Kw);
             }
+        }
+
+        foreach (var max in view.Meter?.MeterData?.EarlierMonthMax ?? [])
+        {
+            peaks.Record(max.Year, max.Month, max.Kw);
         }
     }
 

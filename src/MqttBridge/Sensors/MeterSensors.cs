@@ -105,13 +105,13 @@ internal static class MeterSensors
         var intraday = Can(SourceCapabilities.Intraday);
         if (Can(SourceCapabilities.Consumption))
         {
-            Day(SensorCatalog.YesterdayConsumption, meter?.Consumption, today.Previous);
+            Day(SensorCatalog.YesterdayConsumption, meter?.Consumption, today.Previous, meter?.ConsumptionRegisters);
             if (intraday)
             {
-                Running(SensorCatalog.TodayConsumption, meter?.Consumption, today.Start, null);
+                Running(SensorCatalog.TodayConsumption, meter?.Consumption, today.Start, null, meter?.ConsumptionRegisters);
             }
 
-            Running(SensorCatalog.MonthConsumption, meter?.Consumption, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            Running(SensorCatalog.MonthConsumption, meter?.Consumption, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture), meter?.ConsumptionRegisters);
         }
 
         // This month's max from last month's data is unknown, not wrong; last night's "this month" is last month.
@@ -125,13 +125,13 @@ internal static class MeterSensors
 
         if (Can(SourceCapabilities.Production))
         {
-            Day(SensorCatalog.YesterdayProduction, meter?.Production, today.Previous);
+            Day(SensorCatalog.YesterdayProduction, meter?.Production, today.Previous, meter?.ProductionRegisters);
             if (intraday)
             {
-                Running(SensorCatalog.TodayProduction, meter?.Production, today.Start, null);
+                Running(SensorCatalog.TodayProduction, meter?.Production, today.Start, null, meter?.ProductionRegisters);
             }
 
-            Running(SensorCatalog.MonthProduction, meter?.Production, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            Running(SensorCatalog.MonthProduction, meter?.Production, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture), meter?.ProductionRegisters);
         }
 
         if (view.MeterOwnsCapacity)
@@ -179,10 +179,11 @@ internal static class MeterSensors
             Running(SensorCatalog.MonthGasEnergy, meter?.GasEnergy, monthStart, today.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture));
         }
 
-        void Day(string key, ConsumptionSeries? series, LocalDay day)
+        void Day(string key, ConsumptionSeries? series, LocalDay day, DayNightRegisters? registers = null)
         {
             var sum = series?.SumOf(day);
             var received = series?.SumBetween(day.Start, day.End);
+            var split = sum is null ? null : registers?.Between(day.Start, day.End);
             State(key, sum?.Kwh);
             Attributes(
                 key,
@@ -191,17 +192,26 @@ internal static class MeterSensors
                     (int)Math.Round(day.Length.TotalHours),
                     received?.Intervals ?? 0,
                     sum is not null,
-                    received?.AllVerified ?? false),
+                    received?.AllVerified ?? false)
+                {
+                    DayKwh = split is { } d ? Format.Rounded(d.Day) : null,
+                    NightKwh = split is { } n ? Format.Rounded(n.Night) : null,
+                },
                 PublishedJsonContext.Relaxed.DayAttributes);
         }
 
-        void Running(string key, ConsumptionSeries? series, DateTimeOffset from, string? monthText)
+        void Running(string key, ConsumptionSeries? series, DateTimeOffset from, string? monthText, DayNightRegisters? registers = null)
         {
             var sum = series?.SumBetween(from, now);
+            var split = sum is null ? null : registers?.Between(from, now);
             State(key, sum?.Kwh);
             Attributes(
                 key,
-                new RunningAttributes(monthText, sum is null ? null : Format.Timestamp(sum.Through, view.Zone), sum?.Intervals ?? 0, sum?.AllVerified ?? false),
+                new RunningAttributes(monthText, sum is null ? null : Format.Timestamp(sum.Through, view.Zone), sum?.Intervals ?? 0, sum?.AllVerified ?? false)
+                {
+                    DayKwh = split is { } d ? Format.Rounded(d.Day) : null,
+                    NightKwh = split is { } n ? Format.Rounded(n.Night) : null,
+                },
                 PublishedJsonContext.Relaxed.RunningAttributes);
         }
 
@@ -221,11 +231,27 @@ internal static class MeterSensors
     }
 }
 
-/// <summary><c>yesterday_*</c>: the local date, its length (23, 24 or 25 hours), intervals received, complete, all verified.</summary>
-internal sealed record DayAttributes(string Date, int Hours, int Intervals, bool Complete, bool Verified);
+/// <summary>
+/// <c>yesterday_*</c>: the local date, its length (23, 24 or 25 hours), intervals received, complete, all verified; for a
+/// dual-tariff meter whose API gives the registers, the complete day's kWh on the day and night registers.
+/// </summary>
+internal sealed record DayAttributes(string Date, int Hours, int Intervals, bool Complete, bool Verified)
+{
+    public decimal? DayKwh { get; init; }
 
-/// <summary><c>today_*</c>, <c>month_*</c>: through when the data reaches (it lags the clock), and how much of it is verified.</summary>
-internal sealed record RunningAttributes(string? Month, string? Through, int Intervals, bool Verified);
+    public decimal? NightKwh { get; init; }
+}
+
+/// <summary>
+/// <c>today_*</c>, <c>month_*</c>: through when the data reaches (it lags the clock), and how much of it is verified; the
+/// day and night registers' kWh so far where the API gives them.
+/// </summary>
+internal sealed record RunningAttributes(string? Month, string? Through, int Intervals, bool Verified)
+{
+    public decimal? DayKwh { get; init; }
+
+    public decimal? NightKwh { get; init; }
+}
 
 /// <summary>The peaks behind a month max-hour, in time order; the rule (<c>monthly_peak_quarter_hour</c>…) where the source names it.</summary>
 internal sealed record MaxHourAttributes(string Month, IReadOnlyList<PeakHour> Hours, bool Verified)

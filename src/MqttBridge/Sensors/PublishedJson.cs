@@ -107,6 +107,7 @@ internal sealed record PowerPriceStepAttributes(decimal? ValueMin, decimal? Valu
 [JsonSerializable(typeof(CapacityStepAttributes))]
 [JsonSerializable(typeof(PowerPriceAttributes))]
 [JsonSerializable(typeof(MonthReadingAttributes))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class PublishedJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -149,6 +149,7 @@ internal static class SensorCatalog
         Options = d.Kind == DiagnosticKind.Enum ? d.Options : null,
         Unit = d.Unit,
         Icon = d.Icon,
+        HasAttributes = d.HasAttributes,
     };
 
     /// <summary>

@@ -121,6 +121,11 @@ internal static class SiteSensors
                     { Text: { } text } => text,
                     _ => Format.Unknown,
                 });
+                if (diagnostic.HasAttributes)
+                {
+                    var attributes = (value?.Attributes ?? EmptyAttributes).Where(a => a.Value is not null).ToDictionary(a => a.Key, a => a.Value!, StringComparer.Ordinal);
+                    Add(topics.Attributes(siteId, diagnostic.Key), JsonSerializer.Serialize(attributes, PublishedJsonContext.Relaxed.DictionaryStringString));
+                }
             }
         }
 
@@ -163,6 +168,8 @@ internal static class SiteSensors
 
         return candidates.Min();
     }
+
+    private static readonly Dictionary<string, string?> EmptyAttributes = [];
 
     private static decimal? Rounded(decimal? value) => value is { } v ? Format.Rounded(v) : null;
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MqttBridge.Configuration;
+using MqttBridge.IntegrationTests.Support;
 using MqttBridge.Mqtt;
 using Xunit.Abstractions;
 
@@ -99,33 +100,17 @@ public sealed class MqttTlsTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>A CA, a server certificate for 127.0.0.1 signed by it, and an unrelated CA.</summary>
     private static void WriteCertificates(string directory)
     {
-        var now = TimeProvider.System.GetUtcNow();
-        using var ca = CreateCa("MqttBridge test CA", now);
-        using var other = CreateCa("Somebody else's CA", now);
-
-        using var serverKey = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var server = request.Create(ca, now.AddDays(-1), now.AddDays(30), [1, 2, 3, 4]);
-
-        File.WriteAllText(Path.Combine(directory, "ca.pem"), ca.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(directory, "other-ca.pem"), other.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(directory, "server.pem"), server.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(directory, "server-key.pem"), serverKey.ExportPkcs8PrivateKeyPem());
-    }
-
-    private static X509Certificate2 CreateCa(string name, DateTimeOffset now)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(365));
+        using var ca = TestCertificates.Ca("MqttBridge test CA");
+        using var other = TestCertificates.Ca("Somebody else's CA");
+        var (server, serverKey) = TestCertificates.Server(ca);
+        using (server)
+        using (serverKey)
+        {
+            File.WriteAllText(Path.Combine(directory, "ca.pem"), ca.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(directory, "other-ca.pem"), other.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(directory, "server.pem"), server.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(directory, "server-key.pem"), serverKey.ExportPkcs8PrivateKeyPem());
+        }
     }
 
     private async Task WaitForTlsListenerAsync()

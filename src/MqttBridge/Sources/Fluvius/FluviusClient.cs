@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -44,11 +45,26 @@ internal sealed partial class FluviusClient : IDisposable
     private int _tokenCalls;
 
     public FluviusClient(FluviusOptions options, TimeProvider time, ILoggerFactory loggers)
+        : this(options, time, loggers, serverRoots: null)
+    {
+    }
+
+    /// <summary>
+    /// A client that trusts only <paramref name="serverRoots"/> for the API's server certificate (full chain and host-name
+    /// checks, no revocation check): a test's throwaway CA. Null, as in production: the system's CAs and .NET's default
+    /// validation, untouched. There is no configuration key for it.
+    /// </summary>
+    internal FluviusClient(FluviusOptions options, TimeProvider time, ILoggerFactory loggers, X509Certificate2Collection? serverRoots)
     {
         _options = options;
         _time = time;
         _logger = loggers.CreateLogger<FluviusClient>();
         var handler = new HttpClientHandler();
+        if (serverRoots is not null)
+        {
+            handler.ServerCertificateCustomValidationCallback = (_, certificate, _, errors) => IssuedBy(serverRoots, certificate, errors);
+        }
+
         try
         {
             if (LoadCertificate(options) is { } certificate)
@@ -88,6 +104,24 @@ internal sealed partial class FluviusClient : IDisposable
         options.ClientPfxFile is { } pfx ? X509CertificateLoader.LoadPkcs12FromFile(pfx, options.ClientPfxPassword)
         : options.ClientCertFile is { } cert ? X509Certificate2.CreateFromPemFile(cert, options.ClientKeyFile)
         : null;
+
+    /// <summary>
+    /// Whether <paramref name="certificate"/> chains to one of <paramref name="roots"/> (and only those) with no other
+    /// policy error (a name mismatch or a missing certificate still fails).
+    /// </summary>
+    private static bool IssuedBy(X509Certificate2Collection roots, X509Certificate2? certificate, SslPolicyErrors errors)
+    {
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
 
     /// <summary>GET Mandate for <paramref name="reference"/>: the mandates and the raw answer (for the cache).</summary>
     public async Task<(IReadOnlyList<FluviusMandate> Mandates, string Body)> MandatesAsync(string reference, CancellationToken ct)

@@ -134,9 +134,19 @@ internal sealed record StoredFluviusReadings(
     IReadOnlyList<StoredFluviusReading> Injection,
     IReadOnlyList<StoredFluviusReading> GasM3,
     IReadOnlyList<StoredFluviusReading> GasKwh,
-    bool HadInjection);
+    bool HadInjection,
+    IReadOnlyList<StoredFluviusReading>? OfftakeDay = null,
+    IReadOnlyList<StoredFluviusReading>? OfftakeNight = null,
+    IReadOnlyList<StoredFluviusReading>? InjectionDay = null,
+    IReadOnlyList<StoredFluviusReading>? InjectionNight = null);
 
 internal sealed record StoredFluviusReading(DateTimeOffset Start, DateTimeOffset End, decimal Value, bool Verified);
+
+/// <summary>The read-back of earlier monthly peaks (<see cref="FluviusBackfill"/>): months still to read (yyyy-MM, next first), months read.</summary>
+internal sealed record StoredFluviusBackfill(IReadOnlyList<string>? Pending, IReadOnlyList<StoredBackfillMonth>? Done, int Attempts);
+
+/// <summary>A month read back: its peak quarter-hour, or null when it held none (or was given up).</summary>
+internal sealed record StoredBackfillMonth(string Month, StoredFluviusReading? Peak);
 
 /// <summary>One context for the Fluvius wire DTOs (source generated: no reflection, NativeAOT-safe).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
@@ -147,4 +157,5 @@ internal sealed record StoredFluviusReading(DateTimeOffset Start, DateTimeOffset
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(StoredFluviusReadings))]
+[JsonSerializable(typeof(StoredFluviusBackfill))]
 internal sealed partial class FluviusJsonContext : JsonSerializerContext;

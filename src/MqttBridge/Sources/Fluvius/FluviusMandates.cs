@@ -35,9 +35,6 @@ internal static class FluviusMandates
     /// <summary>The states of the <c>mandate_status</c> diagnostic, as published.</summary>
     public static IReadOnlyList<string> States { get; } = [Requested, Approved, Rejected, Finished, None];
 
-    /// <summary>The states of the <c>mandate_renewal</c> diagnostic.</summary>
-    public static IReadOnlyList<string> RenewalStates { get; } = ["none", "to_be_renewed", "renewal_requested", "expired"];
-
     /// <summary>Every mandate of the answer; one without a status is left out (it says nothing).</summary>
     public static IReadOnlyList<FluviusMandate> Map(MandateResponse response)
     {

@@ -8,6 +8,7 @@ namespace MqttBridge.Sources.Fluvius;
 /// One EAN's energy as the bridge uses it: offtake and injection in kWh (electricity), gas in m³ and in kWh where the
 /// API converts it, each per slice (quarter-hour, hour or local day), <see cref="MeterReading.Verified"/> false for
 /// estimated (EST) and not-validated (NVAL) values. <see cref="Level"/> says which level was read (for logs).
+/// A dual-tariff meter's day and night registers are also kept apart (<see cref="OfftakeDay"/> …), empty otherwise.
 /// </summary>
 internal sealed record FluviusEnergy(
     string? Ean,
@@ -20,6 +21,18 @@ internal sealed record FluviusEnergy(
     string Level)
 {
     public bool IsGas => EnergyType == "G";
+
+    /// <summary>The offtake's day register (v3 <c>offtake.day</c>, v2 <c>offtakeDayValue</c>), kWh.</summary>
+    public ConsumptionSeries OfftakeDay { get; init; } = new([]);
+
+    /// <summary>The offtake's night register (v3 <c>offtake.night</c>, v2 <c>offtakeNightValue</c>), kWh.</summary>
+    public ConsumptionSeries OfftakeNight { get; init; } = new([]);
+
+    /// <summary>The injection's day register, kWh.</summary>
+    public ConsumptionSeries InjectionDay { get; init; } = new([]);
+
+    /// <summary>The injection's night register, kWh.</summary>
+    public ConsumptionSeries InjectionNight { get; init; } = new([]);
 }
 
 /// <summary>
@@ -30,6 +43,8 @@ internal sealed record FluviusEnergy(
 /// battery) never. v2 has meters only: summed per slice.</item>
 /// <item>Resolution: the finest list the level has (quarter-hour, hour, day), never two mixed.</item>
 /// <item>Units: only kWh counts as energy (m³ for gas); reactive registers and kVA are left out.</item>
+/// <item>Registers: the energy is <c>total</c> where given, else day + night; the day and night registers are also kept
+/// apart (for the attributes), whether or not a total came with them.</item>
 /// <item>A daily slice is the local (Europe/Brussels) day its middle falls in, whether Fluvius cut it at local or UTC midnight.</item>
 /// </list>
 /// A shape it cannot read is a <see cref="SourceException"/> naming the field, so the last good data is kept.
@@ -99,6 +114,11 @@ internal static partial class FluviusMapper
                     {
                         sums.Add(gas ? GasTarget(unit) : Target.Offtake, start, end, value, verified, unit);
                     }
+
+                    if (!gas)
+                    {
+                        AddDayNight(sums, offtake, Target.OfftakeDay, Target.OfftakeNight, start, end);
+                    }
                 }
 
                 if (!gas && measurement.Injection is { } injection)
@@ -107,6 +127,8 @@ internal static partial class FluviusMapper
                     {
                         sums.Add(Target.Injection, start, end, value, verified, unit);
                     }
+
+                    AddDayNight(sums, injection, Target.InjectionDay, Target.InjectionNight, start, end);
                 }
             }
         }
@@ -127,6 +149,20 @@ internal static partial class FluviusMapper
             {
                 yield return (value, register.Unit, IsVerified(register.ValidationState));
             }
+        }
+    }
+
+    /// <summary>A reading's day and night registers, each into its own series (kWh only).</summary>
+    private static void AddDayNight(Sums sums, V3Reading reading, Target day, Target night, DateTimeOffset start, DateTimeOffset end)
+    {
+        if (reading.Day is { Value: { } d } dayRegister)
+        {
+            sums.Add(day, start, end, d, IsVerified(dayRegister.ValidationState), dayRegister.Unit);
+        }
+
+        if (reading.Night is { Value: { } n } nightRegister)
+        {
+            sums.Add(night, start, end, n, IsVerified(nightRegister.ValidationState), nightRegister.Unit);
         }
     }
 
@@ -152,12 +188,31 @@ internal static partial class FluviusMapper
                         continue;
                     }
 
-                    Add(Target.Offtake, x.OfftakeValue, x.OfftakeValidationState);
-                    Add(Target.Offtake, x.OfftakeDayValue, x.OfftakeDayValidationState);
-                    Add(Target.Offtake, x.OfftakeNightValue, x.OfftakeNightValidationState);
-                    Add(Target.Injection, x.InjectionValue, x.InjectionValidationState);
-                    Add(Target.Injection, x.InjectionDayValue, x.InjectionDayValidationState);
-                    Add(Target.Injection, x.InjectionNightValue, x.InjectionNightValidationState);
+                    // As in v3: the total where given, else day + night; the registers also apart.
+                    if (x.OfftakeValue is not null)
+                    {
+                        Add(Target.Offtake, x.OfftakeValue, x.OfftakeValidationState);
+                    }
+                    else
+                    {
+                        Add(Target.Offtake, x.OfftakeDayValue, x.OfftakeDayValidationState);
+                        Add(Target.Offtake, x.OfftakeNightValue, x.OfftakeNightValidationState);
+                    }
+
+                    if (x.InjectionValue is not null)
+                    {
+                        Add(Target.Injection, x.InjectionValue, x.InjectionValidationState);
+                    }
+                    else
+                    {
+                        Add(Target.Injection, x.InjectionDayValue, x.InjectionDayValidationState);
+                        Add(Target.Injection, x.InjectionNightValue, x.InjectionNightValidationState);
+                    }
+
+                    Add(Target.OfftakeDay, x.OfftakeDayValue, x.OfftakeDayValidationState);
+                    Add(Target.OfftakeNight, x.OfftakeNightValue, x.OfftakeNightValidationState);
+                    Add(Target.InjectionDay, x.InjectionDayValue, x.InjectionDayValidationState);
+                    Add(Target.InjectionNight, x.InjectionNightValue, x.InjectionNightValidationState);
 
                     void Add(Target target, decimal? value, string? state)
                     {
@@ -205,6 +260,10 @@ internal static partial class FluviusMapper
         Injection,
         GasM3,
         GasKwh,
+        OfftakeDay,
+        OfftakeNight,
+        InjectionDay,
+        InjectionNight,
     }
 
     /// <summary>Sums per slice and target: several meters (or registers) of one slice add up, verified only if all parts are.</summary>
@@ -252,7 +311,13 @@ internal static partial class FluviusMapper
         }
 
         public FluviusEnergy Result(string? ean, bool gas, string level) =>
-            new(ean, gas ? "G" : "E", Series(Target.Offtake), Series(Target.Injection), Series(Target.GasM3), Series(Target.GasKwh), _hadInjection, level);
+            new(ean, gas ? "G" : "E", Series(Target.Offtake), Series(Target.Injection), Series(Target.GasM3), Series(Target.GasKwh), _hadInjection, level)
+            {
+                OfftakeDay = Series(Target.OfftakeDay),
+                OfftakeNight = Series(Target.OfftakeNight),
+                InjectionDay = Series(Target.InjectionDay),
+                InjectionNight = Series(Target.InjectionNight),
+            };
 
         private ConsumptionSeries Series(Target target) => new(_byTarget.TryGetValue(target, out var r) ? r.Values : []);
     }

@@ -18,6 +18,11 @@ namespace MqttBridge.Sources.Fluvius;
 /// while it is not, after 1, 2, then every 4 hours. The mandate answer and the readings are kept under data_dir, so a
 /// restart spends at most the calls that are due. Month max: the month's highest quarter-hour × 4 (Flanders).
 /// </para>
+/// <para>
+/// At the first approved quarter-hour mandate the peaks of the months before the window are read back once
+/// (<see cref="FluviusBackfill"/>: up to 10 months, one call an hour) and offered as <see cref="MeterSnapshot.EarlierMonthMax"/>,
+/// so Flanders' 12-month capacity average is right from the first day; kept in data_dir, never asked again.
+/// </para>
 /// </summary>
 internal sealed partial class FluviusSource : IMeterSource
 {
@@ -33,12 +38,14 @@ internal sealed partial class FluviusSource : IMeterSource
     /// <summary>While yesterday is incomplete after the morning: 1 h, 2 h, then every 4 h.</summary>
     private static readonly FaultSchedule IncompleteDay = new(TimeSpan.FromHours(1), TimeSpan.FromHours(4));
 
-    /// <summary>The diagnostics every Fluvius meter publishes.</summary>
+    /// <summary>
+    /// The diagnostics every Fluvius meter publishes: the mandate's status (its renewal state, data service and data
+    /// period in attributes) and expiry.
+    /// </summary>
     public static IReadOnlyList<DiagnosticDefinition> Diagnostics { get; } =
     [
-        new("mandate_status", "Mandate status", DiagnosticKind.Enum) { Options = FluviusMandates.States, Icon = "mdi:file-sign" },
+        new("mandate_status", "Mandate status", DiagnosticKind.Enum) { Options = FluviusMandates.States, Icon = "mdi:file-sign", HasAttributes = true },
         new("mandate_expires", "Mandate expires", DiagnosticKind.Timestamp) { Icon = "mdi:calendar-clock" },
-        new("mandate_renewal", "Mandate renewal", DiagnosticKind.Enum) { Options = FluviusMandates.RenewalStates, Icon = "mdi:autorenew" },
     ];
 
     private readonly FluviusOptions _options;
@@ -56,6 +63,7 @@ internal sealed partial class FluviusSource : IMeterSource
     private DateTimeOffset? _energyFetchedAt;
     private DateTimeOffset _energyDue = DateTimeOffset.MinValue;
     private int _incompleteMornings;
+    private FluviusBackfill? _backfill;
     private bool _cacheLoaded;
     private bool _restored;
 
@@ -75,6 +83,8 @@ internal sealed partial class FluviusSource : IMeterSource
 
     private string ReadingsKey => "readings|" + Scope;
 
+    private string BackfillKey => "backfill|" + Scope;
+
     public Task<MeterSnapshot> FetchAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         _grace.FetchAsync(
             async () =>
@@ -88,6 +98,11 @@ internal sealed partial class FluviusSource : IMeterSource
                 if (_mandate is { IsApproved: true } && _energyDue <= now)
                 {
                     await FetchEnergyAsync(_mandate, now, cancellationToken);
+                }
+
+                if (_mandate is { IsApproved: true })
+                {
+                    await BackfillAsync(_mandate, now, cancellationToken);
                 }
 
                 return Snapshot(now);
@@ -184,6 +199,52 @@ internal sealed partial class FluviusSource : IMeterSource
         LogEnergy(yesterday.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), state, _energy?.Level ?? "-", LocalTime.Iso8601(_energyDue, _zone));
     }
 
+    /// <summary>
+    /// Plans the read-back of earlier monthly peaks at the first approved mandate, then reads its next month when due:
+    /// one call. A fault is logged and the month asked again later (given up after <see cref="FluviusBackfill.MaxAttempts"/>);
+    /// it never fails the refresh, whose daily data is fine.
+    /// </summary>
+    private async Task BackfillAsync(FluviusMandate mandate, DateTimeOffset now, CancellationToken ct)
+    {
+        if (_backfill is null)
+        {
+            _backfill = FluviusBackfill.Plan(mandate, LocalDay.Of(now, _zone).Date, _zone, now);
+            _cache.Write(new CachedResponse(BackfillKey, now, _backfill.Store()));
+        }
+
+        if (_backfill.Next is not { } month || _backfill.Due > now)
+        {
+            return;
+        }
+
+        var ean = _options.MeteringPointId ?? mandate.Ean;
+        if (ean is null)
+        {
+            return;
+        }
+
+        var from = LocalDay.StartOf(month, _zone);
+        var to = LocalDay.StartOf(month.AddMonths(1), _zone);
+        from = mandate.PeriodFrom is { } periodFrom && periodFrom > from ? periodFrom : from;
+        var text = month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        try
+        {
+            var (energy, _) = await _client.EnergyAsync(_options.ReferenceNumber, ean, mandate.DataServiceType ?? "VH_kwartier_uur", from, to, _zone, ct);
+            var peak = PeakOf(energy.Offtake, month.Year, month.Month);
+            _backfill.Read(month, peak?.Peaks[0], now);
+            LogBackfill(text, peak is null ? "no quarter-hours" : Format(peak.Kw) + " kW", _backfill.Remaining, LocalTime.Iso8601(_backfill.Due, _zone));
+        }
+        catch (SourceException ex)
+        {
+            var gaveUp = _backfill.Failed(month, now, ex.RetryAt);
+            LogBackfillFailed(text, ex.Message, gaveUp ? "given up: the average leaves it out" : "asked again at " + LocalTime.Iso8601(_backfill.Due, _zone));
+        }
+
+        _cache.Write(new CachedResponse(BackfillKey, now, _backfill.Store()));
+
+        static string Format(decimal kw) => kw.ToString("0.###", CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Lays a new answer over the known readings (a thinner answer never erases one) and drops what left the window.</summary>
     private void Merge(FluviusEnergy newer, DateTimeOffset keepFrom)
     {
@@ -195,6 +256,10 @@ internal sealed partial class FluviusSource : IMeterSource
                 Injection = _energy.Injection.Merge(newer.Injection).Since(keepFrom),
                 GasM3 = _energy.GasM3.Merge(newer.GasM3).Since(keepFrom),
                 GasKwh = _energy.GasKwh.Merge(newer.GasKwh).Since(keepFrom),
+                OfftakeDay = _energy.OfftakeDay.Merge(newer.OfftakeDay).Since(keepFrom),
+                OfftakeNight = _energy.OfftakeNight.Merge(newer.OfftakeNight).Since(keepFrom),
+                InjectionDay = _energy.InjectionDay.Merge(newer.InjectionDay).Since(keepFrom),
+                InjectionNight = _energy.InjectionNight.Merge(newer.InjectionNight).Since(keepFrom),
                 HadInjection = _energy.HadInjection || newer.HadInjection,
                 Ean = newer.Ean ?? _energy.Ean,
             };
@@ -256,13 +321,20 @@ internal sealed partial class FluviusSource : IMeterSource
             Schedule(readings.FetchedAt);
             _energyDue = CachedAnswers.DueFrom(_energyDue, now);
         }
+
+        if (_cache.Restore(BackfillKey, now, cached => FluviusBackfill.Restore(cached.Body, cached.FetchedAt), _logger) is { } backfill)
+        {
+            _backfill = backfill.Data;
+        }
     }
 
     private string Store()
     {
         var e = _energy!;
         return JsonSerializer.Serialize(
-            new StoredFluviusReadings(e.Ean, e.EnergyType, Stored(e.Offtake), Stored(e.Injection), Stored(e.GasM3), Stored(e.GasKwh), e.HadInjection),
+            new StoredFluviusReadings(
+                e.Ean, e.EnergyType, Stored(e.Offtake), Stored(e.Injection), Stored(e.GasM3), Stored(e.GasKwh), e.HadInjection,
+                Stored(e.OfftakeDay), Stored(e.OfftakeNight), Stored(e.InjectionDay), Stored(e.InjectionNight)),
             FluviusJsonContext.Default.StoredFluviusReadings);
 
         static List<StoredFluviusReading> Stored(ConsumptionSeries series) => [.. series.Readings.Select(r => new StoredFluviusReading(r.Start, r.End, r.Kwh, r.Verified))];
@@ -271,7 +343,13 @@ internal sealed partial class FluviusSource : IMeterSource
     private static FluviusEnergy Restore(string body)
     {
         var stored = JsonSerializer.Deserialize(body, FluviusJsonContext.Default.StoredFluviusReadings) ?? throw new FormatException("empty");
-        return new FluviusEnergy(stored.Ean, stored.EnergyType ?? "E", Series(stored.Offtake), Series(stored.Injection), Series(stored.GasM3), Series(stored.GasKwh), stored.HadInjection, "restored");
+        return new FluviusEnergy(stored.Ean, stored.EnergyType ?? "E", Series(stored.Offtake), Series(stored.Injection), Series(stored.GasM3), Series(stored.GasKwh), stored.HadInjection, "restored")
+        {
+            OfftakeDay = Series(stored.OfftakeDay),
+            OfftakeNight = Series(stored.OfftakeNight),
+            InjectionDay = Series(stored.InjectionDay),
+            InjectionNight = Series(stored.InjectionNight),
+        };
 
         static ConsumptionSeries Series(IReadOnlyList<StoredFluviusReading>? readings) =>
             new((readings ?? []).Select(r => new MeterReading(r.Start, r.End, r.Value, r.Verified)));
@@ -285,6 +363,11 @@ internal sealed partial class FluviusSource : IMeterSource
         var gas = _mandate?.IsGas ?? energy?.IsGas ?? false;
         var offtake = gas ? new ConsumptionSeries([]) : energy?.Offtake ?? new ConsumptionSeries([]);
         var due = _mandate is { IsApproved: true } && _energyDue < _mandateDue ? _energyDue : _mandateDue;
+        if (_mandate is { IsApproved: true } && _backfill is { Next: not null, Due: var backfillDue } && backfillDue < due)
+        {
+            due = CachedAnswers.DueFrom(backfillDue, now);
+        }
+
         return new MeterSnapshot(
             offtake,
             PeakOf(offtake, local.Year, local.Month),
@@ -292,18 +375,33 @@ internal sealed partial class FluviusSource : IMeterSource
             due)
         {
             LastMonthMax = PeakOf(offtake, last.Year, last.Month),
+            EarlierMonthMax = gas ? [] : _backfill?.Peaks ?? [],
             Production = energy is { HadInjection: true } && !gas ? energy.Injection : null,
+            ConsumptionRegisters = energy is null || gas ? null : DayNightRegisters.Of(energy.OfftakeDay, energy.OfftakeNight),
+            ProductionRegisters = energy is { HadInjection: true } && !gas ? DayNightRegisters.Of(energy.InjectionDay, energy.InjectionNight) : null,
             Gas = gas ? energy?.GasM3 : null,
             GasEnergy = gas ? energy?.GasKwh : null,
             Holds = Holds(gas, energy),
             Diagnostics = new Dictionary<string, DiagnosticValue>
             {
-                ["mandate_status"] = new(_mandateKnown ? _mandate?.Status ?? FluviusMandates.None : null),
+                ["mandate_status"] = new(_mandateKnown ? _mandate?.Status ?? FluviusMandates.None : null) { Attributes = MandateAttributes() },
                 ["mandate_expires"] = new(At: _mandate?.Expires),
-                ["mandate_renewal"] = new(_mandateKnown ? _mandate?.Renewal ?? "none" : null),
             },
         };
     }
+
+    /// <summary>
+    /// <c>mandate_status</c>'s attributes: <c>renewal</c> (<c>none</c>, <c>to_be_renewed</c>, <c>renewal_requested</c>,
+    /// <c>expired</c>; Fluvius' renewalStatus, which appears about three months before expiry), <c>data_service</c> and
+    /// the data period (<c>data_period_from</c>, <c>data_period_to</c>, local ISO 8601). Null while no mandate answer came.
+    /// </summary>
+    private Dictionary<string, string?>? MandateAttributes() => !_mandateKnown ? null : new()
+    {
+        ["renewal"] = _mandate is null ? null : _mandate.Renewal ?? "none",
+        ["data_service"] = _mandate?.DataServiceType,
+        ["data_period_from"] = _mandate?.PeriodFrom is { } from ? LocalTime.Iso8601(from, _zone) : null,
+        ["data_period_to"] = _mandate?.PeriodTo is { } to ? LocalTime.Iso8601(to, _zone) : null,
+    };
 
     /// <summary>
     /// What this EAN's data holds, for the capabilities decided by data: electricity offers consumption and (with
@@ -337,6 +435,12 @@ internal sealed partial class FluviusSource : IMeterSource
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fluvius mandate: {Status} (EAN {Ean}); next check at {Next}")]
     private partial void LogMandate(string status, string ean, string next);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fluvius: read back {Month}'s peak for the capacity average: {Peak}; {Remaining} month(s) to go, next at {Next}")]
+    private partial void LogBackfill(string month, string peak, int remaining, string next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fluvius: reading back {Month}'s peak failed ({Reason}); {Then}")]
+    private partial void LogBackfillFailed(string month, string reason, string then);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fluvius energy fetched ({Level}): yesterday ({Date}) {State}; next fetch at {Next}")]
     private partial void LogEnergy(string date, string state, string level, string next);

@@ -49,6 +49,9 @@ internal sealed class FakeFluvius : IDisposable
 
     public Func<DateTimeOffset, string> State { get; set; } = _ => "READ";
 
+    /// <summary>When set, a dual-tariff meter: each quarter-hour's values sit on its night (true) or day register, not a total.</summary>
+    public Func<DateTimeOffset, bool>? Night { get; set; }
+
     /// <summary>Answers instead when it returns non-null (faults).</summary>
     public Func<ReceivedRequest, FakeResponse?>? Override { get; set; }
 
@@ -169,12 +172,17 @@ internal sealed class FakeFluvius : IDisposable
             }
         }
 
-        return FakeResponse.Json(V2 ? V2Quarters(slices) : V3Energy("metering-on-headpoint-and-meter", slices, mandate.Ean, mandate.EnergyType, mandate.EnergyType == "G" ? "m3" : "kWh"));
+        return FakeResponse.Json(V2 ? V2Quarters(slices, Night) : V3Energy("metering-on-headpoint-and-meter", slices, mandate.Ean, mandate.EnergyType, mandate.EnergyType == "G" ? "m3" : "kWh", night: Night));
     }
 
-    private static string V2Quarters(List<Slice> slices) =>
+    /// <summary>v2 quarter-hours: <c>offtakeValue</c>/<c>injectionValue</c>, or with <paramref name="night"/> the <c>…DayValue</c>/<c>…NightValue</c> registers.</summary>
+    private static string V2Quarters(List<Slice> slices, Func<DateTimeOffset, bool>? night) =>
         "{\"data\": {\"fetchTime\": \"2026-01-01T00:00:00Z\", \"gasMeters\": [], \"electricityMeters\": [{\"seqNumber\": 1, \"meterID\": \"0001\", \"dailyEnergy\": [], \"quarterHourlyEnergy\": ["
-        + string.Join(',', slices.Select(s => string.Create(CultureInfo.InvariantCulture, $"{{\"timestampStart\": \"{Utc(s.Start)}\", \"timestampEnd\": \"{Utc(s.Start + s.Length)}\", \"measurement\": [{{\"unit\": \"kWh\", \"offtakeValue\": {s.Offtake}, \"offtakeValidationState\": \"{s.State}\"{(s.Injection is { } i ? $", \"injectionValue\": {i}, \"injectionValidationState\": \"{s.State}\"" : string.Empty)}}}]}}")))
+        + string.Join(',', slices.Select(s =>
+        {
+            var register = night is null ? string.Empty : night(s.Start) ? "Night" : "Day";
+            return string.Create(CultureInfo.InvariantCulture, $"{{\"timestampStart\": \"{Utc(s.Start)}\", \"timestampEnd\": \"{Utc(s.Start + s.Length)}\", \"measurement\": [{{\"unit\": \"kWh\", \"offtake{register}Value\": {s.Offtake}, \"offtake{register}ValidationState\": \"{s.State}\"{(s.Injection is { } i ? $", \"injection{register}Value\": {i}, \"injection{register}ValidationState\": \"{s.State}\"" : string.Empty)}}}]}}");
+        }))
         + "]}]}}";
 
     /// <summary>Every name present with exactly this spelling, and nothing else.</summary>

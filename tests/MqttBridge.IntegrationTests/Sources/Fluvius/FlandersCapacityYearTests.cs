@@ -1,9 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using MqttBridge.Configuration;
 using MqttBridge.Domain;
-using MqttBridge.Scheduling;
-using MqttBridge.Sources;
 using static MqttBridge.TestSupport.FluviusAnswers;
 
 namespace MqttBridge.IntegrationTests.Fluvius;
@@ -76,6 +72,9 @@ public sealed class FlandersCapacityYearTests : IDisposable
         var time = new FakeTimeProvider(Local(2026, 1, 1, 8));
         using var fake = new FakeFluvius(time.GetUtcNow) { Lag = TimeSpan.Zero };
 
+        // The mandate's data period starts with the first month of Peaks: nothing before it to read back.
+        fake.MandateList[0] = new("Approved", From: "2025-11-30T23:00:00Z");
+
         // Base load 0.01 kWh a quarter; the month's peak quarter on the 10th at 18:00.
         fake.Kwh = t =>
         {
@@ -83,7 +82,7 @@ public sealed class FlandersCapacityYearTests : IDisposable
             return local.Day == 10 && local.Hour == 18 && local.Minute == 0 ? Peaks[IndexOf(local.Year, local.Month)] / 4m : 0.01m;
         };
 
-        var process = new Session(Yaml(fake), _dataDir, time);
+        var process = new FluviusSession(Yaml(fake), _dataDir, time);
         try
         {
             for (var month = new DateOnly(2026, 1, 1); month <= new DateOnly(2027, 1, 1); month = month.AddMonths(1))
@@ -92,7 +91,7 @@ public sealed class FlandersCapacityYearTests : IDisposable
                 if (month == new DateOnly(2026, 7, 1))
                 {
                     process.Dispose();
-                    process = new Session(Yaml(fake), _dataDir, time);
+                    process = new FluviusSession(Yaml(fake), _dataDir, time);
                 }
 
                 // Once a month is enough for the rule: each visit fetches what is new since the last (the first of last month on).
@@ -121,36 +120,5 @@ public sealed class FlandersCapacityYearTests : IDisposable
 
         Assert.True(File.Exists(Path.Combine(_dataDir, "capacity", "thuis.json")));
         Assert.Empty(fake.Violations);
-    }
-
-    /// <summary>One bridge process: the site from YAML, refreshed as the scheduler would, its peaks recorded after each meter refresh.</summary>
-    private sealed class Session : IDisposable
-    {
-        private readonly SourceContext _context;
-
-        public Session(string yaml, string dataDir, TimeProvider time)
-        {
-            var result = ConfigLoader.Parse(yaml, "test.yaml", new Dictionary<string, string?>());
-            Assert.True(result.IsValid, string.Join("\n", result.Problems));
-            _context = new SourceContext(dataDir, time, NullLoggerFactory.Instance);
-            Site = SiteRuntime.Create(result.Options!.Sites[0], _context);
-        }
-
-        public SiteRuntime Site { get; }
-
-        /// <summary>Refreshes every source that is due at <paramref name="now"/> and records the month's peaks, as BridgeService does.</summary>
-        public async Task VisitAsync(DateTimeOffset now)
-        {
-            foreach (var runner in Site.Sources.Where(r => r.Due <= now))
-            {
-                await runner.RefreshAsync("thuis", now, Site.Zone, NullLogger.Instance, CancellationToken.None);
-                if (runner == Site.Meter)
-                {
-                    Site.RecordPeaks(now);
-                }
-            }
-        }
-
-        public void Dispose() => _context.Dispose();
     }
 }

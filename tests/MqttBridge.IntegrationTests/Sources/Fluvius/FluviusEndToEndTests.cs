@@ -64,7 +64,13 @@ public sealed class FluviusEndToEndTests
         Assert.Equal(Text(quarters * 0.25m), retained["mqttbridge/thuis/yesterday_consumption"]);
         Assert.Equal(Text(quarters * 0.05m), retained["mqttbridge/thuis/yesterday_production"]);
         Assert.Equal("approved", retained["mqttbridge/thuis/mandate_status"]);
-        Assert.Equal("none", retained["mqttbridge/thuis/mandate_renewal"]);
+        using (var mandate = JsonDocument.Parse(retained["mqttbridge/thuis/mandate_status/attributes"]))
+        {
+            // The renewal state beside the status (no renewalStatus in the answer: none); the period as local time.
+            Assert.Equal(("none", "VH_kwartier_uur", "2025-01-01T01:00:00+01:00"), (mandate.RootElement.GetProperty("renewal").GetString(), mandate.RootElement.GetProperty("data_service").GetString(), mandate.RootElement.GetProperty("data_period_from").GetString()));
+        }
+
+        Assert.False(retained.ContainsKey("mqttbridge/thuis/mandate_renewal"));
         Assert.Equal(Text(quarters * 0.25m), retained["mqttbridge/gas/yesterday_gas"]);
 
         // The month's peak quarter-hour: 0.25 kWh = 1 kW, with its basis (unknown on the 1st: no day of the month yet).

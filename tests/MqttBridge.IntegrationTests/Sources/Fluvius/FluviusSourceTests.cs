@@ -5,6 +5,7 @@ using MqttBridge.Configuration;
 using MqttBridge.Domain;
 using MqttBridge.IntegrationTests.Support;
 using MqttBridge.Scheduling;
+using MqttBridge.Sensors;
 using MqttBridge.Sources;
 using static MqttBridge.TestSupport.FluviusAnswers;
 
@@ -111,15 +112,17 @@ public sealed class FluviusSourceTests : IDisposable
         Assert.Empty(fake.Energy);
         Assert.False(process.Report.Can(SourceCapabilities.Consumption));
 
-        fake.MandateList.Add(new("Requested"));
+        // A data period from the first of last month: nothing before the window to read back (FluviusBackfillTests).
+        fake.MandateList.Add(new("Requested", From: "2026-01-31T23:00:00Z"));
         await RunUntilAsync(process, time, Local(2026, 3, 20, 12, 30));
         Assert.Equal("requested", process.Report.Diagnostic("mandate_status")?.Text);
         Assert.Empty(fake.Energy);
 
         // Approved: energy at the next hourly check, for the window "first of last month … today 00:00" in UTC.
-        fake.MandateList[0] = new("Approved", Renewal: "ToBeRenewed");
+        fake.MandateList[0] = fake.MandateList[0] with { Status = "Approved", Renewal = "ToBeRenewed" };
         await RunUntilAsync(process, time, Local(2026, 3, 20, 14));
-        Assert.Equal(("approved", "to_be_renewed"), (process.Report.Diagnostic("mandate_status")?.Text, process.Report.Diagnostic("mandate_renewal")?.Text));
+        var status = process.Report.Diagnostic("mandate_status")!;
+        Assert.Equal(("approved", "to_be_renewed", "VH_kwartier_uur", "2026-02-01T00:00:00+01:00", null), (status.Text, status.Attributes!["renewal"], status.Attributes["data_service"], status.Attributes["data_period_from"], status.Attributes["data_period_to"]));
         var first = Assert.Single(fake.Energy);
         Assert.Equal(
             $"?referenceNumber={Reference}&ean={Ean}&DataServiceType=VH_kwartier_uur&PeriodType=readTime&from=2026-01-31T23%3A00%3A00Z&to=2026-03-19T23%3A00%3A00Z",
@@ -173,6 +176,7 @@ public sealed class FluviusSourceTests : IDisposable
     {
         var time = new FakeTimeProvider(Local(2026, 6, 10, 8));
         using var fake = new FakeFluvius(time.GetUtcNow) { Injection = _ => 0.05m };
+        fake.MandateList[0] = new("Approved", From: "2026-04-30T22:00:00Z");
         using (var first = new Process(Yaml(fake), _dataDir, time))
         {
             await RunUntilAsync(first, time, Local(2026, 6, 10, 12));
@@ -262,6 +266,7 @@ public sealed class FluviusSourceTests : IDisposable
     {
         var time = new FakeTimeProvider(Local(2026, 10, 26, 9));
         using var fake = new FakeFluvius(time.GetUtcNow) { V2 = true, Kwh = _ => 0.1m, Injection = _ => 0m };
+        fake.MandateList[0] = new("Approved", From: "2026-08-31T22:00:00Z");
         using var process = new Process(Yaml(fake, "v2"), _dataDir, time);
 
         await RunUntilAsync(process, time, Local(2026, 10, 26, 10));
@@ -276,6 +281,60 @@ public sealed class FluviusSourceTests : IDisposable
         var sum = process.Report.MeterData!.Consumption.SumOf(new LocalDay(new DateOnly(2026, 10, 25), Brussels))!;
         Assert.Equal((100, 10m), (sum.Intervals, sum.Kwh));
         Assert.True(process.Report.Can(SourceCapabilities.Production));
+    }
+
+    [Theory]
+    [InlineData("v3")]
+    [InlineData("v2")]
+    public async Task A_dual_tariff_meters_day_and_night_registers_are_in_the_consumption_and_production_attributes(string version)
+    {
+        var time = new FakeTimeProvider(Local(2026, 6, 10, 9));
+        using var fake = new FakeFluvius(time.GetUtcNow) { V2 = version == "v2", Kwh = _ => 0.25m, Injection = _ => 0.05m };
+        fake.Night = t => TimeZoneInfo.ConvertTime(t, Brussels).Hour is < 7 or >= 22;
+        fake.MandateList[0] = new("Approved", From: "2026-04-30T22:00:00Z");
+        using var process = new Process(Yaml(fake, version), _dataDir, time);
+
+        await RunUntilAsync(process, time, Local(2026, 6, 10, 10));
+        var messages = SiteSensors.Render(process.Site.View, time.GetUtcNow(), new Topics("mqttbridge", "homeassistant"), "test").ToDictionary(m => m.Key, m => m.Value);
+
+        // Yesterday: 60 day quarters (07-22) and 36 night ones; the state is their sum.
+        Assert.Equal("24", messages["mqttbridge/thuis/yesterday_consumption"]);
+        Assert.Equal((15m, 9m), DayNight(messages["mqttbridge/thuis/yesterday_consumption/attributes"]));
+        Assert.Equal((3m, 1.8m), DayNight(messages["mqttbridge/thuis/yesterday_production/attributes"]));
+
+        // The month so far: 1 … 9 June.
+        Assert.Equal("216", messages["mqttbridge/thuis/month_consumption"]);
+        Assert.Equal((135m, 81m), DayNight(messages["mqttbridge/thuis/month_consumption/attributes"]));
+        Assert.Equal((27m, 16.2m), DayNight(messages["mqttbridge/thuis/month_production/attributes"]));
+        Assert.Empty(fake.Violations);
+
+        // Kept across a restart with the readings.
+        using var second = new Process(Yaml(fake, version), _dataDir, time);
+        await second.RefreshIfDueAsync(time.GetUtcNow());
+        var again = SiteSensors.Render(second.Site.View, time.GetUtcNow(), new Topics("mqttbridge", "homeassistant"), "test").ToDictionary(m => m.Key, m => m.Value);
+        Assert.Equal(messages["mqttbridge/thuis/month_consumption/attributes"], again["mqttbridge/thuis/month_consumption/attributes"]);
+
+        static (decimal Day, decimal Night) DayNight(string json)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            return (doc.RootElement.GetProperty("day_kwh").GetDecimal(), doc.RootElement.GetProperty("night_kwh").GetDecimal());
+        }
+    }
+
+    [Fact]
+    public async Task A_single_register_meter_has_no_day_or_night_attributes()
+    {
+        var time = new FakeTimeProvider(Local(2026, 6, 10, 9));
+        using var fake = new FakeFluvius(time.GetUtcNow);
+        fake.MandateList[0] = new("Approved", From: "2026-04-30T22:00:00Z");
+        using var process = new Process(Yaml(fake), _dataDir, time);
+
+        await RunUntilAsync(process, time, Local(2026, 6, 10, 10));
+        var messages = SiteSensors.Render(process.Site.View, time.GetUtcNow(), new Topics("mqttbridge", "homeassistant"), "test").ToDictionary(m => m.Key, m => m.Value);
+
+        Assert.Equal("16.8", messages["mqttbridge/thuis/yesterday_consumption"]);
+        Assert.DoesNotContain("_kwh", messages["mqttbridge/thuis/yesterday_consumption/attributes"], StringComparison.Ordinal);
+        Assert.DoesNotContain("_kwh", messages["mqttbridge/thuis/month_consumption/attributes"], StringComparison.Ordinal);
     }
 
     [Fact]

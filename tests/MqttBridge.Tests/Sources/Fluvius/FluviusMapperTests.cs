@@ -67,6 +67,48 @@ public sealed class FluviusMapperTests
     }
 
     [Fact]
+    public void V2_daily_keeps_its_day_register_apart_and_has_no_night_one()
+    {
+        var energy = Map(Fixture("v2/electricity_data_measurement_daily.json"));
+
+        var day = new LocalDay(new DateOnly(2025, 4, 17), Brussels);
+        Assert.Equal([new MeterReading(day.Start, day.End, 0.78m, false)], energy.OfftakeDay.Readings);
+        Assert.Empty(energy.OfftakeNight.Readings);
+        Assert.Equal([new MeterReading(day.Start, day.End, 0.016m, false)], energy.InjectionDay.Readings);
+        Assert.Equal((0.78m, 0m), DayNightRegisters.Of(energy.OfftakeDay, energy.OfftakeNight)!.Between(day.Start, day.End));
+    }
+
+    [Fact]
+    public void V3_total_with_day_and_night_counts_the_total_once_and_keeps_the_registers_apart()
+    {
+        var energy = Map("""
+            {"data": {"headpoint": {"$type": "metering-on-headpoint", "ean": "541440110000000123", "energyType": "E",
+              "quarterHourlyEnergy": [
+                {"start": "2026-01-05T06:00:00Z", "end": "2026-01-05T06:15:00Z", "measurements": [
+                  {"offtake": {"total": {"value": 0.5, "unit": "kWh", "validationState": "READ"}, "day": {"value": 0.3, "unit": "kWh", "validationState": "READ"}, "night": {"value": 0.2, "unit": "kWh", "validationState": "EST"}},
+                   "injection": {"day": {"value": 0.04, "unit": "kWh", "validationState": "READ"}}}]}]}}}
+            """);
+
+        Assert.Equal([0.5m], energy.Offtake.Readings.Select(r => r.Kwh));
+        Assert.Equal([0.3m], energy.OfftakeDay.Readings.Select(r => r.Kwh));
+        Assert.Equal([(0.2m, false)], energy.OfftakeNight.Readings.Select(r => (r.Kwh, r.Verified)));
+        Assert.Equal([0.04m], energy.Injection.Readings.Select(r => r.Kwh));
+        Assert.Equal([0.04m], energy.InjectionDay.Readings.Select(r => r.Kwh));
+        Assert.Empty(energy.InjectionNight.Readings);
+    }
+
+    [Fact]
+    public void Fixtures_with_only_a_total_have_no_registers()
+    {
+        foreach (var name in new[] { "v3/electricity_data_measurement_quarter_hourly.json", "v3/electricity_data_headpoints_measurement_quarter_hourly.json", "v2/electricity_data_measurement_quarter_hourly.json" })
+        {
+            var energy = Map(Fixture(name));
+            Assert.Null(DayNightRegisters.Of(energy.OfftakeDay, energy.OfftakeNight));
+            Assert.Null(DayNightRegisters.Of(energy.InjectionDay, energy.InjectionNight));
+        }
+    }
+
+    [Fact]
     public void V2_quarter_hourly_reads_offtake_and_a_zero_injection()
     {
         var energy = Map(Fixture("v2/electricity_data_measurement_quarter_hourly.json"));
