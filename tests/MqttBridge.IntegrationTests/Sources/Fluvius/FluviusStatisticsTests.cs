@@ -89,7 +89,8 @@ public sealed class FluviusStatisticsTests : IDisposable
         // One pass imports every site (gas first, by id): once thuis' production is in, gas has been looked at.
         using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            while (ha.Rows("mqttbridge:thuis_production").Count == 0)
+            // Cost rows follow the consumption's (the static tariff prices past hours too).
+            while (ha.Rows("mqttbridge:thuis_production").Count == 0 || ha.Rows("mqttbridge:thuis_cost").Count < ha.Rows("mqttbridge:thuis_consumption").Count)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, limit.Token);
             }
@@ -106,8 +107,10 @@ public sealed class FluviusStatisticsTests : IDisposable
         Assert.All(production, r => Assert.Equal(0.2, r.State, 6));
         Assert.Equal(hours * 1.0, consumption[^1].Sum, 6);
 
+        Assert.Equal(hours, ha.Rows("mqttbridge:thuis_cost").Count);
+
         // Nothing of the gas site: neither as consumption nor as production or cost.
-        Assert.Equal(["mqttbridge:thuis_consumption", "mqttbridge:thuis_production"], ha.Metadata.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["mqttbridge:thuis_consumption", "mqttbridge:thuis_cost", "mqttbridge:thuis_production"], ha.Metadata.Keys.Order(StringComparer.Ordinal));
         Assert.Empty(ha.Errors);
         Assert.Empty(fake.Violations);
     }
