@@ -56,16 +56,9 @@ internal sealed partial class StatisticsRecord(string dataDir, Uri socket, ILogg
             socket.ToString(),
             ledgers.ToDictionary(l => l.Key, l => new LedgerFile(l.Value.Base, l.Value.ClosedBefore, [.. l.Value.Rows.Select(r => new RowFile(r.Start, r.State, r.Sum))]), StringComparer.Ordinal),
             prices.ToDictionary(p => p.Key, p => new PricesFile(p.Value.Currency, [.. p.Value.Slots.Select(s => new SlotFile(s.Start, s.End, s.Price))]), StringComparer.Ordinal));
-        try
+        if (Storage.AtomicFile.TryWrite(_path, JsonSerializer.Serialize(file, StatisticsRecordJsonContext.Default.RecordFile)) is { } fault)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
-            var temp = _path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(file, StatisticsRecordJsonContext.Default.RecordFile));
-            File.Move(temp, _path, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogUnwritable(_path, ex.Message);
+            LogUnwritable(_path, fault);
         }
     }
 

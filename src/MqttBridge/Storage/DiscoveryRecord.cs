@@ -32,16 +32,9 @@ internal sealed partial class DiscoveryRecord(string dataDir, ILogger logger)
 
     public void Save(IReadOnlyDictionary<string, string> payloads)
     {
-        try
+        if (AtomicFile.TryWrite(_path, JsonSerializer.Serialize(new Dictionary<string, string>(payloads, StringComparer.Ordinal), StorageJsonContext.Default.DictionaryStringString)) is { } fault)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            var temp = _path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(new Dictionary<string, string>(payloads, StringComparer.Ordinal), StorageJsonContext.Default.DictionaryStringString));
-            File.Move(temp, _path, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogUnwritable(_path, ex.Message);
+            LogUnwritable(_path, fault);
         }
     }
 

@@ -76,18 +76,11 @@ internal sealed partial class MonthlyPeakStore
             _peaks.Remove(old);
         }
 
-        try
+        var text = _peaks.OrderBy(p => (p.Key.Year * 12) + p.Key.Month)
+            .ToDictionary(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key.Year:D4}-{p.Key.Month:D2}"), p => p.Value);
+        if (AtomicFile.TryWrite(_path, JsonSerializer.Serialize(text, StorageJsonContext.Default.DictionaryStringDecimal)) is { } fault)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            var temp = _path + ".tmp";
-            var text = _peaks.OrderBy(p => (p.Key.Year * 12) + p.Key.Month)
-                .ToDictionary(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key.Year:D4}-{p.Key.Month:D2}"), p => p.Value);
-            File.WriteAllText(temp, JsonSerializer.Serialize(text, StorageJsonContext.Default.DictionaryStringDecimal));
-            File.Move(temp, _path, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogUnwritable(_path, ex.Message);
+            LogUnwritable(_path, fault);
         }
     }
 

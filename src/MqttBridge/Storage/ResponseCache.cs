@@ -41,18 +41,10 @@ internal sealed partial class ResponseCache(string dataDir, string source, ILogg
 
     public void Write(CachedResponse response)
     {
-        try
-        {
-            Directory.CreateDirectory(_folder);
-            var path = PathOf(response.Key);
-            var temp = path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(response, StorageJsonContext.Default.CachedResponse));
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        if (AtomicFile.TryWrite(PathOf(response.Key), JsonSerializer.Serialize(response, StorageJsonContext.Default.CachedResponse)) is { } fault)
         {
             // Keep serving from memory; the user learns why the next restart costs a call.
-            LogUnwritable(_folder, ex.Message);
+            LogUnwritable(_folder, fault);
         }
     }
 

@@ -395,35 +395,9 @@ internal sealed partial class EloverblikClient : IDisposable
             return;
         }
 
-        try
+        if (AtomicFile.TryWrite(_tokenFile, JsonSerializer.Serialize(token, EloverblikJsonContext.Default.StoredToken), ownerOnly: true) is { } fault)
         {
-            var folder = Path.GetDirectoryName(_tokenFile)!;
-            var temp = _tokenFile + ".tmp";
-            var json = JsonSerializer.Serialize(token, EloverblikJsonContext.Default.StoredToken);
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(folder);
-                File.WriteAllText(temp, json);
-            }
-            else
-            {
-                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
-                using (var stream = new FileStream(temp, options))
-                using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
-                {
-                    writer.Write(json);
-                }
-
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            File.Move(temp, _tokenFile, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogTokenFile(_tokenFile, ex.Message);
+            LogTokenFile(_tokenFile, fault);
         }
     }
 
