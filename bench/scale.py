@@ -6,6 +6,8 @@
                                                        PORT_FILE, calls counted in CALLS_FILE), gone after SECONDS
   scale.py watch PORT N SECONDS                        count distinct retained mqttbridge/+/grid_price topics on a broker;
                                                        prints the wall clock (ns since the epoch) when all N are there
+  scale.py breakdown FILE N                            a window's traffic ('%U %l %t' lines of mosquitto_sub) by topic, the
+                                                       site id as <site>: messages and bytes a site, largest first
   scale.py boundary LEAD                               for libfaketime: the offset (s) that puts a price-changing slot
                                                        boundary LEAD seconds from now, and that boundary (s since the epoch)
 
@@ -164,12 +166,27 @@ def watch(port, n, seconds):
     return 1
 
 
+def breakdown(path, n):
+    totals = {}
+    for line in Path(path).read_text().splitlines():
+        parts = line.split(" ", 2)
+        if len(parts) < 3:
+            continue
+        topic = re.sub(r"^(mqttbridge/|homeassistant/device/mqttbridge_)s\d{5}", r"\1<site>", parts[2])
+        msgs, size = totals.get(topic, (0, 0))
+        totals[topic] = (msgs + 1, size + int(parts[1]))
+    for topic, (msgs, size) in sorted(totals.items(), key=lambda t: -t[1][1]):
+        print(f"    {topic:55} {msgs / n:8.2f} msgs {size / n:10,.0f} bytes a site")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "config":
         config(args[0], int(args[1]), int(args[2]), args[3], args[4] if len(args) > 4 else None)
     elif cmd == "digin":
         digin(args[0], args[1], args[2], float(args[3]))
+    elif cmd == "breakdown":
+        breakdown(args[0], int(args[1]))
     elif cmd == "boundary":
         boundary(float(args[0]))
     elif cmd == "watch":

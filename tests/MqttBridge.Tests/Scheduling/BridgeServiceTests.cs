@@ -208,6 +208,44 @@ public sealed class BridgeServiceTests
     }
 
     [Fact]
+    public async Task The_discovery_record_in_data_dir_holds_every_sites_discovery_after_start()
+    {
+        var dir = Directory.CreateTempSubdirectory("mqttbridge-record-");
+        try
+        {
+            var time = new FakeTimeProvider(Local(2026, 11, 23, 12));
+            var record = new MqttBridge.Storage.DiscoveryRecord(dir.FullName, NullLogger.Instance);
+            var sites = Enumerable.Range(0, 3).Select(i => Runtime($"site{i}", new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight)))).ToList();
+            var publisher = new RecordingPublisher();
+            var service = new BridgeService(sites, publisher, Topics, time, NullLogger<BridgeService>.Instance, "0.1.0", record);
+            await service.StartAsync(CancellationToken.None);
+            try
+            {
+                var deadline = Environment.TickCount64 + 10_000;
+                while (record.Load().Count < 3 && Environment.TickCount64 < deadline)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
+                }
+
+                var saved = record.Load();
+                foreach (var i in Enumerable.Range(0, 3))
+                {
+                    var topic = $"homeassistant/device/mqttbridge_site{i}/config";
+                    Assert.Equal(publisher.Get(topic), saved[topic]);
+                }
+            }
+            finally
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_source_that_takes_a_minute_to_answer_does_not_delay_another_sites_slot_boundary()
     {
         var time = new FakeTimeProvider(Local(2026, 11, 23, 5, 59).AddSeconds(30));
