@@ -207,6 +207,54 @@ public sealed class BridgeServiceTests
         }
     }
 
+    [Theory]
+    [InlineData(10, 14, false)] // 10:15, a quarter-hour inside the hour
+    [InlineData(10, 59, true)] // 11:00, also a clock hour: next_hour_price moves on
+    public async Task At_a_slot_boundary_only_the_states_and_the_evcc_forecast_are_sent_again(int hour, int minute, bool clockHour)
+    {
+        var time = new FakeTimeProvider(Local(2026, 11, 23, hour, minute).AddSeconds(30));
+        var site = Runtime("home", new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 15, ClockPrice)));
+        var publisher = new RecordingPublisher();
+        var service = new BridgeService([site], publisher, Topics, time, NullLogger<BridgeService>.Instance, "0.1.0");
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await publisher.WaitForAsync(Topics.BridgeInfo, _ => true);
+            var before = publisher.Log.Count;
+            var boundary = Local(2026, 11, 23, hour, minute).AddMinutes(1);
+
+            time.Advance(TimeSpan.FromSeconds(30));
+            var stamp = Format.Timestamp(boundary, Oslo);
+            await publisher.WaitForAsync("mqttbridge/home/evcc/forecast", v => v.StartsWith($"[{{\"start\":\"{stamp}\"", StringComparison.Ordinal));
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+
+            var sent = publisher.Log.Skip(before).Select(m => m.Key).ToHashSet();
+            var allowed = new HashSet<string>
+            {
+                "mqttbridge/home/grid_price", "mqttbridge/home/price_level", "mqttbridge/home/evcc/forecast",
+            };
+            if (clockHour)
+            {
+                allowed.UnionWith(["mqttbridge/home/next_hour_price", "mqttbridge/home/next_hour_price/attributes"]);
+                Assert.Contains("mqttbridge/home/next_hour_price/attributes", sent);
+            }
+
+            Assert.Contains("mqttbridge/home/grid_price", sent);
+            Assert.Contains("mqttbridge/home/evcc/forecast", sent);
+            Assert.Empty(sent.Except(allowed));
+
+            // What is retained is what a bridge started at the boundary would publish: nothing kept from the slot before.
+            foreach (var (topic, payload) in SiteSensors.Render(site.View, boundary, Topics, "0.1.0"))
+            {
+                Assert.Equal(payload, publisher.Get(topic));
+            }
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
     [Fact]
     public async Task The_discovery_record_in_data_dir_holds_every_sites_discovery_after_start()
     {
