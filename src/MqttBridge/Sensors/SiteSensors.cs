@@ -59,18 +59,18 @@ internal static class SiteSensors
 
         void AddPrices()
         {
-            var prices = new TariffReading(curve ?? PriceCurve.Empty(currency), view.Zone, now);
-            Add(topics.State(siteId, SensorCatalog.GridPrice), Number(prices.Current?.Price));
-            Add(topics.Attributes(siteId, SensorCatalog.GridPrice), prices.GridPriceAttributes());
-            Add(topics.State(siteId, SensorCatalog.PriceLevel), prices.Level?.ToOption() ?? Format.Unknown);
-            Add(topics.State(siteId, SensorCatalog.NextHourPrice), Number(prices.NextHourPrice));
-            Add(topics.Attributes(siteId, SensorCatalog.NextHourPrice), prices.NextHourAttributes());
-            Add(topics.State(siteId, SensorCatalog.TodayMinPrice), Number(prices.TodayMin));
-            Add(topics.State(siteId, SensorCatalog.TodayMaxPrice), Number(prices.TodayMax));
-            Add(topics.State(siteId, SensorCatalog.TodayAveragePrice), Number(prices.TodayAverage));
-            Add(topics.State(siteId, SensorCatalog.TomorrowAvailable), prices.TomorrowValid ? "ON" : "OFF");
-            Add(topics.Prices(siteId), prices.PricesDocument());
-            Add(topics.EvccForecast(siteId), prices.EvccForecast());
+            var prices = TariffParts.For(curve ?? PriceCurve.Empty(currency), view.Zone, now);
+            Add(topics.State(siteId, SensorCatalog.GridPrice), prices.GridPrice);
+            Add(topics.Attributes(siteId, SensorCatalog.GridPrice), prices.GridPriceAttributes);
+            Add(topics.State(siteId, SensorCatalog.PriceLevel), prices.PriceLevel);
+            Add(topics.State(siteId, SensorCatalog.NextHourPrice), prices.NextHourPrice);
+            Add(topics.Attributes(siteId, SensorCatalog.NextHourPrice), prices.NextHourAttributes);
+            Add(topics.State(siteId, SensorCatalog.TodayMinPrice), prices.TodayMin);
+            Add(topics.State(siteId, SensorCatalog.TodayMaxPrice), prices.TodayMax);
+            Add(topics.State(siteId, SensorCatalog.TodayAveragePrice), prices.TodayAverage);
+            Add(topics.State(siteId, SensorCatalog.TomorrowAvailable), prices.TomorrowAvailable);
+            Add(topics.Prices(siteId), prices.Prices);
+            Add(topics.EvccForecast(siteId), prices.EvccForecast);
         }
 
         void AddFixedPrice(FixedPrice? fixedPrice)
