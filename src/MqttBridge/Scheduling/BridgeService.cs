@@ -133,10 +133,12 @@ internal sealed partial class BridgeService(
                 continue;
             }
 
+            // Discovery follows from the reports alone: with the same reports (a boundary), it is what was published.
+            var sameReports = _rendered[i] is { } previous && previous.SameReports(mark);
             _rendered[i] = mark;
             rendered = true;
             var discovery = topics.Discovery(site.Site.Id);
-            foreach (var (topic, payload) in SiteSensors.Render(site.View, now, topics, version))
+            foreach (var (topic, payload) in SiteSensors.Render(site.View, now, topics, version, withDiscovery: !sameReports))
             {
                 if (topic == discovery)
                 {
@@ -294,8 +296,9 @@ internal sealed partial class BridgeService(
     private sealed record RenderMark(SourceReport? Tariff, SourceReport? Meter, DateTimeOffset At, DateTimeOffset? Until)
     {
         /// <summary>True when <paramref name="now"/> would render what this mark rendered: same reports, within [At, Until).</summary>
-        public bool Holds(RenderMark now) =>
-            ReferenceEquals(Tariff, now.Tariff) && ReferenceEquals(Meter, now.Meter) && now.At >= At && (Until is null || now.At < Until);
+        public bool Holds(RenderMark now) => SameReports(now) && now.At >= At && (Until is null || now.At < Until);
+
+        public bool SameReports(RenderMark other) => ReferenceEquals(Tariff, other.Tariff) && ReferenceEquals(Meter, other.Meter);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site}: tariff {Tariff}, meter {Meter}, time zone {Zone}")]

@@ -12,18 +12,22 @@ internal static class SiteSensors
 {
     public const string Manufacturer = "MqttBridge";
 
-    /// <summary>Every retained message the site's entities hold at <paramref name="now"/>, discovery first.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> Render(SiteView view, DateTimeOffset now, Topics topics, string version)
+    /// <summary>
+    /// Every retained message the site's entities hold at <paramref name="now"/>, discovery first. Discovery does not
+    /// depend on the instant: a caller that rendered the same <paramref name="view"/> before may leave it out
+    /// (<paramref name="withDiscovery"/> false), as the scheduler does at a slot boundary.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Render(SiteView view, DateTimeOffset now, Topics topics, string version, bool withDiscovery = true)
     {
         var siteId = view.Id;
         var curve = view.Tariff?.TariffData?.Curve;
         var currency = view.Currency;
         var fixedPrice = view.Tariff?.TariffData?.Fixed;
-        var sensors = SensorCatalog.For(view);
-        var messages = new List<KeyValuePair<string, string>>
+        var messages = new List<KeyValuePair<string, string>>();
+        if (withDiscovery)
         {
-            new(topics.Discovery(siteId), Discovery(view, sensors, topics, version)),
-        };
+            messages.Add(new(topics.Discovery(siteId), Discovery(view, SensorCatalog.For(view), topics, version)));
+        }
 
         void Add(string topic, string payload) => messages.Add(new(topic, payload));
 
