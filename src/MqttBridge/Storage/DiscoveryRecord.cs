@@ -19,9 +19,13 @@ internal sealed partial class DiscoveryRecord(string dataDir, ILogger logger)
     {
         try
         {
-            return File.Exists(_path)
-                ? JsonSerializer.Deserialize(File.ReadAllText(_path), StorageJsonContext.Default.DictionaryStringString) ?? []
-                : [];
+            if (!File.Exists(_path))
+            {
+                return [];
+            }
+
+            using var file = File.OpenRead(_path);
+            return JsonSerializer.Deserialize(file, StorageJsonContext.Default.DictionaryStringString) ?? [];
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -36,7 +40,13 @@ internal sealed partial class DiscoveryRecord(string dataDir, ILogger logger)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
             var temp = _path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(new Dictionary<string, string>(payloads, StringComparer.Ordinal), StorageJsonContext.Default.DictionaryStringString));
+
+            // Streamed: with 10,000 sites the record is some 50 MB of JSON, which as one string took 100 MB of large-object heap.
+            using (var file = File.Create(temp))
+            {
+                JsonSerializer.Serialize(file, payloads as Dictionary<string, string> ?? new Dictionary<string, string>(payloads, StringComparer.Ordinal), StorageJsonContext.Default.DictionaryStringString);
+            }
+
             File.Move(temp, _path, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
