@@ -146,7 +146,7 @@ run() {
   return 0
 }
 
-echo "MqttBridge scale benchmark (JIT), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m), window ${steady} s" \
+echo "MqttBridge scale benchmark ($exe), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m), window ${steady} s" \
   "$([ "$lead" != 0 ] && echo "with a slot boundary (${hour}:00 Oslo) at start + ${lead} s (libfaketime)" || echo "without a boundary")"
 printf '%-15s %6s %12s %14s %11s %8s %11s %14s %6s\n' kind sites "all retained" "startup msgs" "RSS after" "CPU in" "boundary to" "window msgs" "DIGIN"
 printf '%-15s %6s %12s %14s %11s %8s %11s %14s %6s\n' "" "" "from start" "/bytes a site" "window" "window" "last state" "/bytes a site" "calls"
