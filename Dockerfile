@@ -31,6 +31,9 @@ WORKDIR /app
 COPY --from=build /app/mqttbridge /app/mqttbridge
 COPY --from=build /app/config/mqttbridge.yaml /config/mqttbridge.yaml
 ENV MQTTBRIDGE__DATA_DIR=/data
+# The GC settings chosen for a long-running service (workstation GC, System.GC.ConserveMemory=5; see MqttBridge.csproj
+# and README, Performance) are built into the binary. On a device short of memory, cap the heap at run time with
+# `-e DOTNET_GCHeapHardLimit=0x4000000` (64 MiB; one home needs a few MiB of heap, 1,000 sites about 15 MiB).
 # The embedded broker listens here when mqtt.host is empty (set embedded_broker.bind to 0.0.0.0 to reach it from outside).
 EXPOSE 1883
 VOLUME ["/config", "/data"]

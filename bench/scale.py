@@ -6,8 +6,11 @@
                                                        PORT_FILE, calls counted in CALLS_FILE), gone after SECONDS
   scale.py watch PORT N SECONDS                        count distinct retained mqttbridge/+/grid_price topics on a broker;
                                                        prints the wall clock (ns since the epoch) when all N are there
-  scale.py boundary LEAD                               for libfaketime: the offset (s) that puts a price-changing slot
-                                                       boundary LEAD seconds from now, and that boundary (s since the epoch)
+  scale.py breakdown FILE N                            a window's traffic ('%U %l %t' lines of mosquitto_sub) by topic, the
+                                                       site id as <site>: messages and bytes a site, largest first
+  scale.py boundary LEAD [HOUR]                        for libfaketime: the offset (s) that puts a slot boundary (HOUR:00
+                                                       Oslo, default 6: price-changing) LEAD seconds from now, and that
+                                                       boundary (s since the epoch)
 
 digin-shared: every site has the same metering point (one tariff, one call); digin-distinct: every site its own.
 The fake answers the standard's monthlymax example with its hours moved to today and tomorrow (Europe/Oslo),
@@ -134,14 +137,15 @@ def digin(port_file, calls_file, fixture, seconds):
     server.serve_forever()
 
 
-def boundary(lead):
-    """06:00 Europe/Oslo on a coming Tuesday clear of Norwegian public holidays (no Tuesday from March to June or
-    from 20 December to 2 January): the static tariff's night band ends and the DIGIN example's price rises there."""
+def boundary(lead, hour=6):
+    """HOUR:00 (default 06:00) Europe/Oslo on a coming Tuesday clear of Norwegian public holidays (no Tuesday from March
+    to June or from 20 December to 2 January): at 06:00 the static tariff's night band ends and the DIGIN example's
+    price rises; 00:00 is the midnight boundary, where the day's documents change too."""
     now = time.time()
     day = datetime.now(OSLO).date() + timedelta(days=1)
     while day.weekday() != 1 or 3 <= day.month <= 6 or (day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 2):
         day += timedelta(days=1)
-    target = int(datetime(day.year, day.month, day.day, 6, tzinfo=OSLO).timestamp())
+    target = int(datetime(day.year, day.month, day.day, hour, tzinfo=OSLO).timestamp())
     print(f"{round(target - now - lead)} {target}")
 
 
@@ -164,14 +168,29 @@ def watch(port, n, seconds):
     return 1
 
 
+def breakdown(path, n):
+    totals = {}
+    for line in Path(path).read_text().splitlines():
+        parts = line.split(" ", 2)
+        if len(parts) < 3:
+            continue
+        topic = re.sub(r"^(mqttbridge/|homeassistant/device/mqttbridge_)s\d{5}", r"\1<site>", parts[2])
+        msgs, size = totals.get(topic, (0, 0))
+        totals[topic] = (msgs + 1, size + int(parts[1]))
+    for topic, (msgs, size) in sorted(totals.items(), key=lambda t: -t[1][1]):
+        print(f"    {topic:55} {msgs / n:8.2f} msgs {size / n:10,.0f} bytes a site")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "config":
         config(args[0], int(args[1]), int(args[2]), args[3], args[4] if len(args) > 4 else None)
     elif cmd == "digin":
         digin(args[0], args[1], args[2], float(args[3]))
+    elif cmd == "breakdown":
+        breakdown(args[0], int(args[1]))
     elif cmd == "boundary":
-        boundary(float(args[0]))
+        boundary(float(args[0]), int(args[1]) if len(args) > 1 else 6)
     elif cmd == "watch":
         sys.exit(watch(int(args[0]), int(args[1]), int(args[2])))
     else:

@@ -16,15 +16,18 @@
 #       fake DIGIN GridTariffAPI on 127.0.0.1 answering the standard's monthlymax example moved to today/tomorrow
 #   -b  seconds from start to the boundary (default 20; 0: no libfaketime); must fall in the window, after start + 2 s
 #   -t  seconds allowed from start to all states (default 120)   -P  reuse bench/out/jit instead of publishing
+#   -d  after each run, the window's traffic by topic (the site id as <site>): messages and bytes a site
+#   -x  the executable to run (default bench/out/jit/mqttbridge, published unless -P)
+#   -H  the boundary's local hour (default 6; 0 = midnight, where the day's documents change as well)
 #
 # Everything runs on 127.0.0.1 on free ports, under `timeout`, and is stopped and removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-counts="1 100 1000"; steady=20; lead=20; kinds="static digin-shared digin-distinct"; limit=120; publish=1
-while getopts "n:s:b:k:t:P" opt; do
+counts="1 100 1000"; steady=20; lead=20; kinds="static digin-shared digin-distinct"; limit=120; publish=1; detail=0; exe=""; hour=6
+while getopts "n:s:b:k:t:Pdx:H:" opt; do
   case $opt in
-    n) counts=$OPTARG ;; s) steady=$OPTARG ;; b) lead=$OPTARG ;; k) kinds=$OPTARG ;; t) limit=$OPTARG ;; P) publish=0 ;;
-    *) sed -n '2,21p' "$0"; exit 2 ;;
+    n) counts=$OPTARG ;; s) steady=$OPTARG ;; b) lead=$OPTARG ;; k) kinds=$OPTARG ;; t) limit=$OPTARG ;; P) publish=0 ;; d) detail=1 ;; x) exe=$OPTARG; publish=0 ;; H) hour=$OPTARG ;;
+    *) sed -n '2,24p' "$0"; exit 2 ;;
   esac
 done
 fixture=${DIGIN_FIXTURE:-tests/fixtures/digin/DiginGridTariffAPI.v1_0_meteringpointsgridtariffs_json_output_monthlymax_example1.json}
@@ -43,11 +46,13 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -z "$faketime_lib" ] && lead=0
 
-if [ "$publish" = 1 ] || [ ! -x "$out/jit/mqttbridge" ]; then
-  echo "Publishing the JIT build..." >&2
-  dotnet publish src/MqttBridge -c Release -o "$out/jit" -p:PublishAot=false >/dev/null
+if [ -z "$exe" ]; then
+  if [ "$publish" = 1 ] || [ ! -x "$out/jit/mqttbridge" ]; then
+    echo "Publishing the JIT build..." >&2
+    dotnet publish src/MqttBridge -c Release -o "$out/jit" -p:PublishAot=false >/dev/null
+  fi
+  exe=$out/jit/mqttbridge
 fi
-exe=$out/jit/mqttbridge
 
 tmp=$(mktemp -d)
 pids=()
@@ -70,7 +75,7 @@ run() {
   mkdir -p "$dir/data"
   if [ "$lead" != 0 ]; then
     # The bridge and the fake DIGIN both see the clock moved by offset: the boundary comes lead seconds from now.
-    read -r offset boundary < <(python3 bench/scale.py boundary "$lead")
+    read -r offset boundary < <(python3 bench/scale.py boundary "$lead" "$hour")
     fake=(env LD_PRELOAD="$faketime_lib" FAKETIME="+${offset}s")
   fi
   local bound=$((limit + steady + 60))
@@ -106,7 +111,8 @@ run() {
 
   # Steady window: new (not retained) messages on every topic, their payload sizes, and the CPU used.
   # First the startup's own traffic: everything retained so far, and what follows in a 2 s settle.
-  timeout 10 mosquitto_sub -h 127.0.0.1 -p "$port" -q 1 -t '#' -F '%l' -W 2 >"$dir/startup" 2>/dev/null || true
+  timeout 10 mosquitto_sub -h 127.0.0.1 -p "$port" -q 1 -t '#' -F '%l %r %t' -W 2 >"$dir/startup" 2>/dev/null || true
+  cp "$dir/startup" "$out/scale-$kind-$n.startup"
   timeout $((steady + 10)) mosquitto_sub -h 127.0.0.1 -p "$port" -q 1 -t '#' -R -F '%U %l %t' -W "$steady" >"$dir/steady" 2>/dev/null &
   local sub_pid=$!; pids+=($sub_pid)
   local t0 t1 rss calls="-"
@@ -119,6 +125,7 @@ run() {
   kill -TERM "$tpid" 2>/dev/null || true
   wait "$tpid" 2>/dev/null || true
   cp "$dir/bridge.log" "$out/scale-$kind-$n.log"
+  cp "$dir/steady" "$out/scale-$kind-$n.window"
   # The boundary counts only when the whole window came after it was 2 s away (else the startup overlapped it).
   local real_boundary=0
   [ "$lead" != 0 ] && real_boundary=$((boundary - offset))
@@ -135,10 +142,12 @@ run() {
       printf "%-15s %6d %9d ms %6.0f/%-7.0f %7.1f MiB %6.1f %% %11s %6.1f/%-7.0f %6s\n", kind, n, ms, smsgs / n, sbytes / n,
         rss / 1024, 100 * (t1 - t0) / hz / steady, burst, msgs / n, bytes / n, calls
     }' "$dir/startup" "$dir/steady"
+  [ "$detail" = 1 ] && python3 bench/scale.py breakdown "$dir/steady" "$n"
+  return 0
 }
 
-echo "MqttBridge scale benchmark (JIT), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m), window ${steady} s" \
-  "$([ "$lead" != 0 ] && echo "with a slot boundary at start + ${lead} s (libfaketime)" || echo "without a boundary")"
+echo "MqttBridge scale benchmark ($exe), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m), window ${steady} s" \
+  "$([ "$lead" != 0 ] && echo "with a slot boundary (${hour}:00 Oslo) at start + ${lead} s (libfaketime)" || echo "without a boundary")"
 printf '%-15s %6s %12s %14s %11s %8s %11s %14s %6s\n' kind sites "all retained" "startup msgs" "RSS after" "CPU in" "boundary to" "window msgs" "DIGIN"
 printf '%-15s %6s %12s %14s %11s %8s %11s %14s %6s\n' "" "" "from start" "/bytes a site" "window" "window" "last state" "/bytes a site" "calls"
 for kind in $kinds; do

@@ -6,6 +6,12 @@ namespace MqttBridge.Domain;
 /// </summary>
 internal sealed class PriceCurve
 {
+    private static readonly Lock PoolGate = new();
+
+    // Curves handed out by Shared, by content hash; weak, so a curve no site holds any more is collected.
+    private static readonly Dictionary<int, List<WeakReference<PriceCurve>>> Pool = [];
+    private static int _sweepAt = 64;
+
     private readonly PriceSlot[] _slots;
 
     public PriceCurve(string currency, IEnumerable<PriceSlot> slots)
@@ -28,6 +34,53 @@ internal sealed class PriceCurve
     }
 
     public static PriceCurve Empty(string currency) => new(currency, []);
+
+    /// <summary>
+    /// The one instance of a curve with <paramref name="curve"/>'s content (currency and every slot: start, end, price,
+    /// level) that is in use: sites on the same tariff then hold one curve, not a copy each, and what is rendered from it
+    /// (<c>Sensors.TariffParts</c>) is rendered once. Thread-safe; returns <paramref name="curve"/> itself when it is the first.
+    /// </summary>
+    public static PriceCurve Shared(PriceCurve curve)
+    {
+        ArgumentNullException.ThrowIfNull(curve);
+        var key = curve.ContentHash();
+        lock (PoolGate)
+        {
+            if (Pool.TryGetValue(key, out var same))
+            {
+                foreach (var weak in same)
+                {
+                    if (weak.TryGetTarget(out var known) && known.SameContent(curve))
+                    {
+                        return known;
+                    }
+                }
+
+                same.RemoveAll(w => !w.TryGetTarget(out _));
+            }
+            else
+            {
+                Pool[key] = same = [];
+            }
+
+            same.Add(new WeakReference<PriceCurve>(curve));
+            if (Pool.Count >= _sweepAt)
+            {
+                // Curves of days gone by are collected; drop their entries once the pool has doubled.
+                foreach (var (hash, list) in Pool.ToList())
+                {
+                    if (list.RemoveAll(w => !w.TryGetTarget(out _)) > 0 && list.Count == 0)
+                    {
+                        Pool.Remove(hash);
+                    }
+                }
+
+                _sweepAt = Math.Max(64, Pool.Count * 2);
+            }
+
+            return curve;
+        }
+    }
 
     public string Currency { get; }
 
@@ -162,6 +215,21 @@ internal sealed class PriceCurve
         var kept = _slots.Where(s => newer.Between(s.Start, s.End).FirstOrDefault() is null);
         return new PriceCurve(newer.Currency, kept.Concat(newer.Slots));
     }
+
+    private int ContentHash()
+    {
+        var hash = new HashCode();
+        hash.Add(Currency, StringComparer.Ordinal);
+        foreach (var slot in _slots)
+        {
+            hash.Add(slot);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    private bool SameContent(PriceCurve other) =>
+        string.Equals(Currency, other.Currency, StringComparison.Ordinal) && _slots.AsSpan().SequenceEqual(other._slots);
 
     /// <summary>Drops slots that ended before <paramref name="instant"/>, so a long-running bridge does not grow.</summary>
     public PriceCurve TrimBefore(DateTimeOffset instant) =>

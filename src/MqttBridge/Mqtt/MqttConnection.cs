@@ -39,6 +39,15 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
     /// <summary>A broker sends retained messages right after SUBACK; this long without one means it has sent them all.</summary>
     private static readonly TimeSpan RetainedQuietPeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// QoS 1 publishes sent before the first acknowledgement is awaited: a boundary's thousands of states go out at the
+    /// pace of the link, not one round trip each. Bounded, so a slow broker holds up the sender, never memory.
+    /// </summary>
+    private const int MaxInFlight = 64;
+
+    /// <summary>A value replaced before it was sent after waiting this long (while connected) means the broker cannot keep up.</summary>
+    private static readonly TimeSpan DefaultBehindAfter = TimeSpan.FromMinutes(1);
+
     private readonly MqttOptions _options;
     private readonly EmbeddedBrokerOptions _embedded;
     private readonly EmbeddedBroker? _broker;
@@ -65,6 +74,8 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
     private int _connectedCount;
     private ITimer? _birthTimer;
     private int _resendStatus;
+    private readonly TimeSpan _behindAfter;
+    private int _behind;
 
     public MqttConnection(
         MqttOptions options,
@@ -72,7 +83,8 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         TimeProvider time,
         ILogger<MqttConnection> logger,
         EmbeddedBroker? broker = null,
-        Random? random = null)
+        Random? random = null,
+        TimeSpan? behindAfter = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(embedded);
@@ -91,6 +103,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         _clientId = _options.ClientId!;
 
         _schedule = new ReconnectSchedule(NextRandom);
+        _behindAfter = behindAfter ?? DefaultBehindAfter;
     }
 
     /// <summary>True while connected and <c>online</c> has been published.</summary>
@@ -120,14 +133,28 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
             throw new ArgumentException($"'{topic}' is not a topic to publish to (wildcard or NUL)", nameof(topic));
         }
 
-        _store.Set(topic, payload);
+        var now = _time.GetTimestamp();
+        if (_store.Set(topic, payload, now) is { } waitingSince
+            && _isConnected
+            && _time.GetElapsedTime(waitingSince, now) >= _behindAfter
+            && Interlocked.Exchange(ref _behind, 1) == 0)
+        {
+            // Nothing is lost (the store keeps the latest value of every topic, bounded by the number of topics), but
+            // subscribers see values late: say so once, and once more when it has caught up.
+            _logger.LogWarning(
+                "MQTT broker {Broker} is not keeping up: {Topic} changed again before its value of {Seconds} s ago was sent; only the latest value of each topic is sent",
+                BrokerEndpoint,
+                topic,
+                Seconds(_time.GetElapsedTime(waitingSince, now)));
+        }
+
         _wake.Writer.TryWrite(true);
     }
 
     public void PublishOnce(string topic, string payload)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        _store.SetOnce(topic, payload);
+        _store.SetOnce(topic, payload, _time.GetTimestamp());
         _wake.Writer.TryWrite(true);
     }
 
@@ -385,7 +412,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         // (a broker without persistence has lost it all; discovery goes first).
         await PublishAsync(client, _statusTopic, Online, cancellationToken);
         await SubscribeAsync(client, _homeAssistantStatusTopic, cancellationToken);
-        _store.MarkAllDirty();
+        _store.MarkAllDirty(_time.GetTimestamp());
         var sent = await FlushAsync(client, cancellationToken);
 
         _isConnected = true;
@@ -405,6 +432,11 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         while (true)
         {
             await FlushAsync(client, cancellationToken);
+            if (!_store.HasDirty && Interlocked.Exchange(ref _behind, 0) == 1)
+            {
+                _logger.LogInformation("MQTT broker {Broker} has caught up: every topic's latest value is sent", BrokerEndpoint);
+            }
+
             var wake = _wake.Reader.WaitToReadAsync(cancellationToken).AsTask();
             await Task.WhenAny(wake, lost);
             if (lost.IsCompleted)
@@ -417,45 +449,87 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         }
     }
 
-    /// <summary>Sends every dirty topic; returns how many were sent (the status topic not counted).</summary>
+    /// <summary>
+    /// Sends every dirty topic, up to <see cref="MaxInFlight"/> unacknowledged at a time (in send order on the one
+    /// connection); returns how many were sent (the status topic not counted). A failed send puts its topic back.
+    /// </summary>
     private async Task<int> FlushAsync(IMqttClient client, CancellationToken cancellationToken)
     {
         var sent = 0;
-        // After a birth: discovery, then "online", then states, as Home Assistant's documentation suggests.
-        var statusPending = Interlocked.Exchange(ref _resendStatus, 0) == 1;
-        foreach (var topic in _store.DirtyInSendOrder())
+        var inFlight = new Dictionary<Task, string>(MaxInFlight);
+        try
         {
-            if (statusPending && !_store.IsDiscovery(topic))
+            // After a birth: discovery, then "online", then states, as Home Assistant's documentation suggests.
+            var statusPending = Interlocked.Exchange(ref _resendStatus, 0) == 1;
+            foreach (var topic in _store.DirtyInSendOrder())
+            {
+                if (statusPending && !_store.IsDiscovery(topic))
+                {
+                    await WhenAllSentAsync(inFlight);
+                    await PublishAsync(client, _statusTopic, Online, cancellationToken);
+                    statusPending = false;
+                }
+
+                // A topic listed twice (a once-payload, then its latest value) goes out after the first is acknowledged.
+                if (inFlight.ContainsValue(topic))
+                {
+                    await WhenAllSentAsync(inFlight);
+                }
+
+                while (inFlight.Count >= MaxInFlight)
+                {
+                    var done = await Task.WhenAny(inFlight.Keys);
+                    inFlight.Remove(done);
+                    await done;
+                }
+
+                if (!_store.TryTake(topic, out var payload))
+                {
+                    continue;
+                }
+
+                inFlight.Add(SendAsync(client, topic, payload, cancellationToken), topic);
+                sent++;
+            }
+
+            await WhenAllSentAsync(inFlight);
+            if (statusPending)
             {
                 await PublishAsync(client, _statusTopic, Online, cancellationToken);
-                statusPending = false;
             }
-
-            if (!_store.TryTake(topic, out var payload))
-            {
-                continue;
-            }
-
-            try
-            {
-                await PublishAsync(client, topic, payload, cancellationToken);
-            }
-            catch
-            {
-                _store.SendFailed(topic);
-                throw;
-            }
-
-            _store.Sent(topic, payload);
-            sent++;
         }
-
-        if (statusPending)
+        catch
         {
-            await PublishAsync(client, _statusTopic, Online, cancellationToken);
+            // Every send under way puts its topic back (or marks it sent) before the connection is given up.
+            await Task.WhenAll(inFlight.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
 
         return sent;
+    }
+
+    private static async Task WhenAllSentAsync(Dictionary<Task, string> inFlight)
+    {
+        foreach (var (task, _) in inFlight.ToList())
+        {
+            inFlight.Remove(task);
+            await task;
+        }
+    }
+
+    private async Task SendAsync(IMqttClient client, string topic, string payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PublishAsync(client, topic, payload, cancellationToken);
+        }
+        catch
+        {
+            _store.SendFailed(topic, _time.GetTimestamp());
+            throw;
+        }
+
+        _store.Sent(topic, payload);
     }
 
     private async Task PublishAsync(IMqttClient client, string topic, string payload, CancellationToken cancellationToken)
@@ -563,7 +637,7 @@ internal sealed class MqttConnection : BackgroundService, IRetainedPublisher
         // A subscriber that raced our on-connect "online" (a subscribe and a concurrent retained publish are not
         // atomic in every broker) would show every entity unavailable: the birth answer repeats it.
         Volatile.Write(ref _resendStatus, 1);
-        _store.MarkAllDirty();
+        _store.MarkAllDirty(_time.GetTimestamp());
         _wake.Writer.TryWrite(true);
     }
 

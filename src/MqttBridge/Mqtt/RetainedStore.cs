@@ -14,8 +14,8 @@ internal sealed class RetainedStore
     // topic -> payloads to send once, in order, before its latest value.
     private readonly Dictionary<string, Queue<string>> _once = new(StringComparer.Ordinal);
 
-    // topic -> order in which it became dirty; a topic set again keeps its place.
-    private readonly Dictionary<string, long> _dirty = new(StringComparer.Ordinal);
+    // topic -> order in which it became dirty (a topic set again keeps its place), and the timestamp it has waited since.
+    private readonly Dictionary<string, (long Order, long Since)> _dirty = new(StringComparer.Ordinal);
     private long _sequence;
 
     public RetainedStore(string discoveryPrefix)
@@ -46,20 +46,28 @@ internal sealed class RetainedStore
         }
     }
 
-    /// <summary>Records <paramref name="payload"/> as the topic's value to send. Empty clears the topic.</summary>
-    public void Set(string topic, string payload)
+    /// <summary>
+    /// Records <paramref name="payload"/> as the topic's value to send. Empty clears the topic. Returns, when it replaced
+    /// a different value that was still waiting to be sent, the <paramref name="timestamp"/> that value has waited since
+    /// (the sender is behind: only the latest value goes out); otherwise null.
+    /// </summary>
+    public long? Set(string topic, string payload, long timestamp = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(payload);
         lock (_gate)
         {
+            long? superseded = _dirty.TryGetValue(topic, out var waiting) && _latest.TryGetValue(topic, out var old) && !string.Equals(old, payload, StringComparison.Ordinal)
+                ? waiting.Since
+                : null;
             _latest[topic] = payload;
-            MarkDirtyLocked(topic);
+            MarkDirtyLocked(topic, timestamp);
+            return superseded;
         }
     }
 
     /// <summary>Records <paramref name="payload"/> to send once before the topic's latest value (see <c>IRetainedPublisher.PublishOnce</c>).</summary>
-    public void SetOnce(string topic, string payload)
+    public void SetOnce(string topic, string payload, long timestamp = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(payload);
@@ -71,18 +79,21 @@ internal sealed class RetainedStore
             }
 
             queue.Enqueue(payload);
-            MarkDirtyLocked(topic);
+            MarkDirtyLocked(topic, timestamp);
         }
     }
 
-    /// <summary>Everything known must be sent again: after a reconnect or Home Assistant's birth message.</summary>
-    public void MarkAllDirty()
+    /// <summary>
+    /// Everything known must be sent again: after a reconnect or Home Assistant's birth message. Every topic waits from
+    /// <paramref name="timestamp"/> on (a wait through an outage is not the sender falling behind).
+    /// </summary>
+    public void MarkAllDirty(long timestamp = 0)
     {
         lock (_gate)
         {
             foreach (var topic in _latest.Keys)
             {
-                MarkDirtyLocked(topic);
+                _dirty[topic] = _dirty.TryGetValue(topic, out var waiting) ? waiting with { Since = timestamp } : (_sequence++, timestamp);
             }
         }
     }
@@ -98,7 +109,7 @@ internal sealed class RetainedStore
             // A topic with payloads to send once is listed once more per payload: each take sends the next one.
             return _dirty
                 .OrderBy(d => IsDiscovery(d.Key) ? 0 : 1)
-                .ThenBy(d => d.Value)
+                .ThenBy(d => d.Value.Order)
                 .SelectMany(d => Enumerable.Repeat(d.Key, 1 + (_once.TryGetValue(d.Key, out var queue) ? queue.Count : 0)))
                 .ToList();
         }
@@ -151,13 +162,13 @@ internal sealed class RetainedStore
     }
 
     /// <summary>A send failed: the topic goes back to the dirty set (it keeps its old place if set again meanwhile).</summary>
-    public void SendFailed(string topic)
+    public void SendFailed(string topic, long timestamp = 0)
     {
         lock (_gate)
         {
             if (_latest.ContainsKey(topic))
             {
-                MarkDirtyLocked(topic);
+                MarkDirtyLocked(topic, timestamp);
             }
         }
     }
@@ -172,11 +183,11 @@ internal sealed class RetainedStore
 
     public bool IsDiscovery(string topic) => topic.StartsWith(_discoveryPrefix, StringComparison.Ordinal);
 
-    private void MarkDirtyLocked(string topic)
+    private void MarkDirtyLocked(string topic, long timestamp)
     {
         if (!_dirty.ContainsKey(topic))
         {
-            _dirty[topic] = _sequence++;
+            _dirty[topic] = (_sequence++, timestamp);
         }
     }
 }

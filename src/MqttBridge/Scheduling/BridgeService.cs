@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MqttBridge.Domain;
 using MqttBridge.Mqtt;
 using MqttBridge.Sensors;
 using MqttBridge.Sources;
@@ -40,6 +41,14 @@ internal sealed partial class BridgeService(
 
     // Discovery topic -> the payload last published there, across restarts: what a site had before.
     private readonly Dictionary<string, string> _discovery = discoveryRecord?.Load() ?? [];
+
+    // Set when _discovery changed in this pass: the record is written once per pass, not once per site (with
+    // 1,000 sites starting, a write per site rewrote the whole file a thousand times: 11 of the 12 s of start).
+    private bool _discoveryChanged;
+
+    // Per site (by position), what its messages were last rendered from and until when they hold.
+    private readonly RenderMark?[] _rendered = new RenderMark?[sites.Count];
+    private bool _bridgeInfoRendered;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -111,8 +120,10 @@ internal sealed partial class BridgeService(
 
     private void PublishChanged(DateTimeOffset now)
     {
-        foreach (var site in sites)
+        var rendered = false;
+        for (var i = 0; i < sites.Count; i++)
         {
+            var site = sites[i];
             // Until each of its sources has answered once, a site publishes nothing: its states would all be unknown, and its
             // discovery could lack what only data reveals (a power price), which would retract it for a moment.
             if (!site.Ready)
@@ -120,8 +131,20 @@ internal sealed partial class BridgeService(
                 continue;
             }
 
+            // Rendering is pure in the sources' reports and the instant, and its output holds until SiteSensors.NextChange:
+            // a site whose reports are the same objects as last time, before that instant, would render the same messages.
+            var mark = new RenderMark(site.Tariff?.Report, site.Meter?.Report, now, SiteSensors.NextChange(site.View, now));
+            if (_rendered[i] is { } last && last.Holds(mark))
+            {
+                continue;
+            }
+
+            // Discovery follows from the reports alone: with the same reports (a boundary), it is what was published.
+            var sameReports = _rendered[i] is { } previous && previous.SameReports(mark);
+            _rendered[i] = mark;
+            rendered = true;
             var discovery = topics.Discovery(site.Site.Id);
-            foreach (var (topic, payload) in SiteSensors.Render(site.View, now, topics, version))
+            foreach (var (topic, payload) in SiteSensors.Render(site.View, now, topics, version, withDiscovery: !sameReports))
             {
                 if (topic == discovery)
                 {
@@ -134,7 +157,18 @@ internal sealed partial class BridgeService(
             }
         }
 
-        PublishIfChanged(topics.BridgeInfo, BridgeInfo.Render(sites.Select(s => s.View), version, now));
+        // bridge/info says what the sites' reports say: only a pass that rendered a site can have changed it.
+        if (rendered || !_bridgeInfoRendered)
+        {
+            _bridgeInfoRendered = true;
+            PublishIfChanged(topics.BridgeInfo, BridgeInfo.Render(sites.Select(s => s.View), version, now));
+        }
+
+        if (_discoveryChanged)
+        {
+            _discoveryChanged = false;
+            discoveryRecord?.Save(_discovery);
+        }
     }
 
     /// <summary>
@@ -166,7 +200,7 @@ internal sealed partial class BridgeService(
         if (previous != payload)
         {
             _discovery[topic] = payload;
-            discoveryRecord?.Save(_discovery);
+            _discoveryChanged = true;
         }
     }
 
@@ -263,6 +297,15 @@ internal sealed partial class BridgeService(
         {
             // Stopped before the broker answered: the next start clears them.
         }
+    }
+
+    /// <summary>A site's render: from which reports (compared by reference: a refresh makes new ones), at and until which instant.</summary>
+    private sealed record RenderMark(SourceReport? Tariff, SourceReport? Meter, DateTimeOffset At, DateTimeOffset? Until)
+    {
+        /// <summary>True when <paramref name="now"/> would render what this mark rendered: same reports, within [At, Until).</summary>
+        public bool Holds(RenderMark now) => SameReports(now) && now.At >= At && (Until is null || now.At < Until);
+
+        public bool SameReports(RenderMark other) => ReferenceEquals(Tariff, other.Tariff) && ReferenceEquals(Meter, other.Meter);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Site {Site}: tariff {Tariff}, meter {Meter}, time zone {Zone}")]

@@ -38,13 +38,13 @@ internal sealed record DiscoveryComponent(string Platform, string Name, string U
 /// <summary>
 /// <c>grid_price</c> attributes in the shape of the Nord Pool integration, so cheapest-hours macros,
 /// ev_smart_charging and nordpool_planner read them as they are. Entries carry no <c>end</c>: see README.
+/// Nothing in them names the slot now, so they change when the prices do (a new day, a new curve), not at every
+/// slot boundary: Home Assistant's recorder stores a new attribute set each time one changes.
 /// </summary>
 internal sealed record GridPriceAttributes(
     string Currency,
     string Unit,
     int ResolutionMinutes,
-    string? SlotStart,
-    string? SlotEnd,
     decimal? Min,
     decimal? Max,
     decimal? Average,

@@ -12,18 +12,22 @@ internal static class SiteSensors
 {
     public const string Manufacturer = "MqttBridge";
 
-    /// <summary>Every retained message the site's entities hold at <paramref name="now"/>, discovery first.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> Render(SiteView view, DateTimeOffset now, Topics topics, string version)
+    /// <summary>
+    /// Every retained message the site's entities hold at <paramref name="now"/>, discovery first. Discovery does not
+    /// depend on the instant: a caller that rendered the same <paramref name="view"/> before may leave it out
+    /// (<paramref name="withDiscovery"/> false), as the scheduler does at a slot boundary.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Render(SiteView view, DateTimeOffset now, Topics topics, string version, bool withDiscovery = true)
     {
         var siteId = view.Id;
         var curve = view.Tariff?.TariffData?.Curve;
         var currency = view.Currency;
         var fixedPrice = view.Tariff?.TariffData?.Fixed;
-        var sensors = SensorCatalog.For(view);
-        var messages = new List<KeyValuePair<string, string>>
+        var messages = new List<KeyValuePair<string, string>>();
+        if (withDiscovery)
         {
-            new(topics.Discovery(siteId), Discovery(view, sensors, topics, version)),
-        };
+            messages.Add(new(topics.Discovery(siteId), Discovery(view, SensorCatalog.For(view), topics, version)));
+        }
 
         void Add(string topic, string payload) => messages.Add(new(topic, payload));
 
@@ -59,18 +63,18 @@ internal static class SiteSensors
 
         void AddPrices()
         {
-            var prices = new TariffReading(curve ?? PriceCurve.Empty(currency), view.Zone, now);
-            Add(topics.State(siteId, SensorCatalog.GridPrice), Number(prices.Current?.Price));
-            Add(topics.Attributes(siteId, SensorCatalog.GridPrice), prices.GridPriceAttributes());
-            Add(topics.State(siteId, SensorCatalog.PriceLevel), prices.Level?.ToOption() ?? Format.Unknown);
-            Add(topics.State(siteId, SensorCatalog.NextHourPrice), Number(prices.NextHourPrice));
-            Add(topics.Attributes(siteId, SensorCatalog.NextHourPrice), prices.NextHourAttributes());
-            Add(topics.State(siteId, SensorCatalog.TodayMinPrice), Number(prices.TodayMin));
-            Add(topics.State(siteId, SensorCatalog.TodayMaxPrice), Number(prices.TodayMax));
-            Add(topics.State(siteId, SensorCatalog.TodayAveragePrice), Number(prices.TodayAverage));
-            Add(topics.State(siteId, SensorCatalog.TomorrowAvailable), prices.TomorrowValid ? "ON" : "OFF");
-            Add(topics.Prices(siteId), prices.PricesDocument());
-            Add(topics.EvccForecast(siteId), prices.EvccForecast());
+            var prices = TariffParts.For(curve ?? PriceCurve.Empty(currency), view.Zone, now);
+            Add(topics.State(siteId, SensorCatalog.GridPrice), prices.GridPrice);
+            Add(topics.Attributes(siteId, SensorCatalog.GridPrice), prices.GridPriceAttributes);
+            Add(topics.State(siteId, SensorCatalog.PriceLevel), prices.PriceLevel);
+            Add(topics.State(siteId, SensorCatalog.NextHourPrice), prices.NextHourPrice);
+            Add(topics.Attributes(siteId, SensorCatalog.NextHourPrice), prices.NextHourAttributes);
+            Add(topics.State(siteId, SensorCatalog.TodayMinPrice), prices.TodayMin);
+            Add(topics.State(siteId, SensorCatalog.TodayMaxPrice), prices.TodayMax);
+            Add(topics.State(siteId, SensorCatalog.TodayAveragePrice), prices.TodayAverage);
+            Add(topics.State(siteId, SensorCatalog.TomorrowAvailable), prices.TomorrowAvailable);
+            Add(topics.Prices(siteId), prices.Prices);
+            Add(topics.EvccForecast(siteId), prices.EvccForecast);
         }
 
         void AddFixedPrice(FixedPrice? fixedPrice)

@@ -56,8 +56,6 @@ internal sealed class TariffReading
             _curve.Currency,
             $"{_curve.Currency}/kWh",
             resolution,
-            Current is null ? null : Format.Timestamp(Current.Start, _zone),
-            Current is null ? null : Format.Timestamp(Current.End, _zone),
             TodayMin is { } min ? Format.Rounded(min) : null,
             TodayMax is { } max ? Format.Rounded(max) : null,
             TodayAverage is { } avg ? Format.Rounded(avg) : null,

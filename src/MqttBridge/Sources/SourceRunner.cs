@@ -36,6 +36,7 @@ internal sealed partial class SourceRunner
         new(descriptor, async (now, ct) =>
         {
             var data = await source.FetchAsync(now, ct);
+            data = data with { Curve = PriceCurve.Shared(data.Curve) };
             return descriptor with { TariffData = data, LastGoodFetch = now, NextAttempt = data.NextRefresh };
         }, faults);
 

@@ -19,9 +19,13 @@ internal sealed partial class DiscoveryRecord(string dataDir, ILogger logger)
     {
         try
         {
-            return File.Exists(_path)
-                ? JsonSerializer.Deserialize(File.ReadAllText(_path), StorageJsonContext.Default.DictionaryStringString) ?? []
-                : [];
+            if (!File.Exists(_path))
+            {
+                return [];
+            }
+
+            using var file = File.OpenRead(_path);
+            return JsonSerializer.Deserialize(file, StorageJsonContext.Default.DictionaryStringString) ?? [];
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -32,7 +36,9 @@ internal sealed partial class DiscoveryRecord(string dataDir, ILogger logger)
 
     public void Save(IReadOnlyDictionary<string, string> payloads)
     {
-        if (AtomicFile.TryWrite(_path, JsonSerializer.Serialize(new Dictionary<string, string>(payloads, StringComparer.Ordinal), StorageJsonContext.Default.DictionaryStringString)) is { } fault)
+        // Streamed: with 10,000 sites the record is some 50 MB of JSON, which as one string took 100 MB of large-object heap.
+        var record = payloads as Dictionary<string, string> ?? new Dictionary<string, string>(payloads, StringComparer.Ordinal);
+        if (AtomicFile.TryWrite(_path, stream => JsonSerializer.Serialize(stream, record, StorageJsonContext.Default.DictionaryStringString)) is { } fault)
         {
             LogUnwritable(_path, fault);
         }

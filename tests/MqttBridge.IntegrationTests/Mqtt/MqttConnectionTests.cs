@@ -106,6 +106,50 @@ public sealed class MqttConnectionTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_blocked_broker_gets_every_topics_latest_value_retained_once_it_answers_and_the_backlog_is_said_once()
+    {
+        // Any value replaced before it was sent counts as falling behind here (in the bridge: after a minute of waiting).
+        var connection = CreateConnection(behindAfter: TimeSpan.Zero);
+        await StartAsync(connection);
+        await WaitUntilAsync(() => connection.ConnectedCount >= 1, "first connect");
+        var topics = Enumerable.Range(0, 500).Select(i => $"mqttbridge/s{i:D5}/grid_price").ToList();
+
+        // A frozen broker: the sender has at most its window of publishes out, the rest waits in the store. Two
+        // boundaries' worth of states arrive meanwhile; the caller (the scheduler) is never held up.
+        _mosquitto.Pause();
+        try
+        {
+            foreach (var topic in topics)
+            {
+                connection.Publish(topic, "1.00");
+            }
+
+            foreach (var topic in topics)
+            {
+                connection.Publish(topic, "2.00");
+            }
+
+            Assert.Single(_logger.Lines, l => l.Contains("is not keeping up", StringComparison.Ordinal));
+        }
+        finally
+        {
+            _mosquitto.Resume();
+        }
+
+        // Nothing lost: every topic ends with its latest value, retained, whether the connection held or was made again.
+        await using (var watcher = await SubscribeAsync("mqttbridge/+/grid_price"))
+        {
+            await watcher.WaitUntilAsync(() => topics.All(t => watcher.Latest(t) == "2.00"), "every topic's latest value", TimeSpan.FromSeconds(60));
+        }
+
+        await using var late = await SubscribeAsync("mqttbridge/+/grid_price");
+        await late.WaitUntilAsync(() => topics.All(t => late.Latest(t) == "2.00"), "every topic's latest value, retained");
+        Assert.All(late.Messages, m => Assert.True(m.Retain, $"{m.Topic} should be retained"));
+        await WaitUntilAsync(() => _logger.Lines.Any(l => l.Contains("has caught up", StringComparison.Ordinal)), "the caught-up line", TimeSpan.FromSeconds(60));
+        Assert.Single(_logger.Lines, l => l.Contains("is not keeping up", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Stop_completes_when_the_broker_hangs_and_the_will_says_offline()
     {
         var connection = CreateConnection();
@@ -207,11 +251,11 @@ public sealed class MqttConnectionTests(ITestOutputHelper output) : IAsyncLifeti
 
     private TestLogger<MqttConnection> _logger = null!;
 
-    private MqttConnection CreateConnection()
+    private MqttConnection CreateConnection(TimeSpan? behindAfter = null)
     {
         _logger = new TestLogger<MqttConnection>(output);
         var options = new MqttOptions { Host = MosquittoBroker.Host, Port = _mosquitto.Port, ClientId = "mqttbridge-test-" + Guid.NewGuid().ToString("N")[..8] };
-        var connection = new MqttConnection(options, new EmbeddedBrokerOptions(), TimeProvider.System, _logger, random: new Random(42));
+        var connection = new MqttConnection(options, new EmbeddedBrokerOptions(), TimeProvider.System, _logger, random: new Random(42), behindAfter: behindAfter);
         _cleanup.Add(new Stopper(connection));
         return connection;
     }

@@ -20,6 +20,26 @@ public sealed class RetainedStoreTests
     }
 
     [Fact]
+    public void Says_since_when_a_replaced_value_had_waited_unsent()
+    {
+        var store = new RetainedStore("homeassistant");
+        Assert.Null(store.Set("mqttbridge/home/grid_price", "1.00", timestamp: 100));
+        Assert.Null(store.Set("mqttbridge/home/grid_price", "1.00", timestamp: 150));
+
+        // Replaced before it went out: it had waited since the first set.
+        Assert.Equal(100, store.Set("mqttbridge/home/grid_price", "2.00", timestamp: 200));
+
+        // Taken for sending: the next value waits anew.
+        Assert.True(store.TryTake("mqttbridge/home/grid_price", out _));
+        Assert.Null(store.Set("mqttbridge/home/grid_price", "3.00", timestamp: 300));
+        Assert.Equal(300, store.Set("mqttbridge/home/grid_price", "4.00", timestamp: 400));
+
+        // After a reconnect everything waits from then on: the outage is not the sender falling behind.
+        store.MarkAllDirty(timestamp: 500);
+        Assert.Equal(500, store.Set("mqttbridge/home/grid_price", "5.00", timestamp: 600));
+    }
+
+    [Fact]
     public void Sends_discovery_before_states_then_in_order_of_change()
     {
         var store = new RetainedStore("homeassistant");

@@ -209,6 +209,92 @@ public sealed class BridgeServiceTests
         }
     }
 
+    [Theory]
+    [InlineData(10, 14, false)] // 10:15, a quarter-hour inside the hour
+    [InlineData(10, 59, true)] // 11:00, also a clock hour: next_hour_price moves on
+    public async Task At_a_slot_boundary_only_the_states_and_the_evcc_forecast_are_sent_again(int hour, int minute, bool clockHour)
+    {
+        var time = new FakeTimeProvider(Local(2026, 11, 23, hour, minute).AddSeconds(30));
+        var site = Runtime("home", new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 15, ClockPrice)));
+        var publisher = new RecordingPublisher();
+        var service = new BridgeService([site], publisher, Topics, time, NullLogger<BridgeService>.Instance, "0.1.0");
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            await publisher.WaitForAsync(Topics.BridgeInfo, _ => true);
+            var before = publisher.Log.Count;
+            var boundary = Local(2026, 11, 23, hour, minute).AddMinutes(1);
+
+            time.Advance(TimeSpan.FromSeconds(30));
+            var stamp = Format.Timestamp(boundary, Oslo);
+            await publisher.WaitForAsync("mqttbridge/home/evcc/forecast", v => v.StartsWith($"[{{\"start\":\"{stamp}\"", StringComparison.Ordinal));
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+
+            var sent = publisher.Log.Skip(before).Select(m => m.Key).ToHashSet();
+            var allowed = new HashSet<string>
+            {
+                "mqttbridge/home/grid_price", "mqttbridge/home/price_level", "mqttbridge/home/evcc/forecast",
+            };
+            if (clockHour)
+            {
+                allowed.UnionWith(["mqttbridge/home/next_hour_price", "mqttbridge/home/next_hour_price/attributes"]);
+                Assert.Contains("mqttbridge/home/next_hour_price/attributes", sent);
+            }
+
+            Assert.Contains("mqttbridge/home/grid_price", sent);
+            Assert.Contains("mqttbridge/home/evcc/forecast", sent);
+            Assert.Empty(sent.Except(allowed));
+
+            // What is retained is what a bridge started at the boundary would publish: nothing kept from the slot before.
+            foreach (var (topic, payload) in SiteSensors.Render(site.View, boundary, Topics, "0.1.0"))
+            {
+                Assert.Equal(payload, publisher.Get(topic));
+            }
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task The_discovery_record_in_data_dir_holds_every_sites_discovery_after_start()
+    {
+        var dir = Directory.CreateTempSubdirectory("mqttbridge-record-");
+        try
+        {
+            var time = new FakeTimeProvider(Local(2026, 11, 23, 12));
+            var record = new MqttBridge.Storage.DiscoveryRecord(dir.FullName, NullLogger.Instance);
+            var sites = Enumerable.Range(0, 3).Select(i => Runtime($"site{i}", new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight)))).ToList();
+            var publisher = new RecordingPublisher();
+            var service = new BridgeService(sites, publisher, Topics, time, NullLogger<BridgeService>.Instance, "0.1.0", record);
+            await service.StartAsync(CancellationToken.None);
+            try
+            {
+                var deadline = Environment.TickCount64 + 10_000;
+                while (record.Load().Count < 3 && Environment.TickCount64 < deadline)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
+                }
+
+                var saved = record.Load();
+                foreach (var i in Enumerable.Range(0, 3))
+                {
+                    var topic = $"homeassistant/device/mqttbridge_site{i}/config";
+                    Assert.Equal(publisher.Get(topic), saved[topic]);
+                }
+            }
+            finally
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_source_that_takes_a_minute_to_answer_does_not_delay_another_sites_slot_boundary()
     {

@@ -160,6 +160,41 @@ public sealed class SiteSensorsTests(ITestOutputHelper output)
         Assert.Equal(-1.234567m, raw[0].GetProperty("value").GetDecimal());
     }
 
+    [Theory]
+    [InlineData(15)]
+    [InlineData(60)]
+    public void Price_payloads_rendered_once_for_a_span_are_what_a_fresh_reading_gives_at_every_instant_of_it(int resolution)
+    {
+        // 25-hour day, so the walk crosses the repeated hour and a midnight.
+        var curve = PriceCurve.Shared(Days(new DateOnly(2026, 10, 24), 3, resolution, ClockPrice));
+        for (var now = Local(2026, 10, 24, 22); now < Local(2026, 10, 25, 4); now = now.AddMinutes(5))
+        {
+            var parts = TariffParts.For(curve, Oslo, now);
+            var fresh = new TariffReading(curve, Oslo, now);
+            Assert.Equal(fresh.GridPriceAttributes(), parts.GridPriceAttributes);
+            Assert.Equal(fresh.NextHourAttributes(), parts.NextHourAttributes);
+            Assert.Equal(fresh.EvccForecast(), parts.EvccForecast);
+            Assert.Equal(fresh.PricesDocument(), parts.Prices);
+            Assert.Equal(fresh.Current is { } c ? Format.Number(c.Price) : Format.Unknown, parts.GridPrice);
+            Assert.Equal(fresh.NextHourPrice is { } n ? Format.Number(n) : Format.Unknown, parts.NextHourPrice);
+            Assert.Equal(fresh.Level?.ToOption() ?? Format.Unknown, parts.PriceLevel);
+            Assert.Equal(fresh.TodayAverage is { } a ? Format.Number(a) : Format.Unknown, parts.TodayAverage);
+        }
+    }
+
+    [Fact]
+    public void Two_sites_on_one_tariff_publish_the_same_documents()
+    {
+        var now = Local(2026, 11, 23, 10, 20);
+        var a = SiteSensors.Render(View(Site("a"), new TariffSnapshot(PriceCurve.Shared(Days(new DateOnly(2026, 11, 23), 2, 60, ClockPrice)), null, now, now.AddDays(1)), null, now), now, Topics, "0.1.0");
+        var b = SiteSensors.Render(View(Site("b"), new TariffSnapshot(PriceCurve.Shared(Days(new DateOnly(2026, 11, 23), 2, 60, ClockPrice)), null, now, now.AddDays(1)), null, now), now, Topics, "0.1.0");
+
+        // One string for every site on the tariff: the retained store keeps one copy, not one per site.
+        Assert.Same(a.Single(m => m.Key == "mqttbridge/a/evcc/forecast").Value, b.Single(m => m.Key == "mqttbridge/b/evcc/forecast").Value);
+        Assert.Same(a.Single(m => m.Key == "mqttbridge/a/prices").Value, b.Single(m => m.Key == "mqttbridge/b/prices").Value);
+        Assert.Same(a.Single(m => m.Key == "mqttbridge/a/grid_price/attributes").Value, b.Single(m => m.Key == "mqttbridge/b/grid_price/attributes").Value);
+    }
+
     [Fact]
     public void Prices_topic_holds_every_known_slot_and_evcc_forecast_starts_at_the_current_slot()
     {
