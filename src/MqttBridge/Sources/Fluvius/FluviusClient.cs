@@ -35,6 +35,7 @@ internal sealed partial class FluviusClient : IDisposable
     public static readonly ApiPolicy TokenPolicy = new("Fluvius token endpoint", 12, TimeSpan.FromHours(1));
 
     private readonly FluviusOptions _options;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _personal = new(StringComparer.OrdinalIgnoreCase);
     private readonly ApiClient _api;
     private readonly ApiClient _tokens;
     private readonly TimeProvider _time;
@@ -293,8 +294,39 @@ internal sealed partial class FluviusClient : IDisposable
         }
     }
 
-    /// <summary>The error model's message and validation messages, long numbers masked; else a short excerpt.</summary>
-    internal static string ErrorText(ApiResponse response)
+    /// <summary>
+    /// Personal values of the sites on this client (reference numbers, EANs) to mask wherever an answer's text is
+    /// shown: in logs, <c>meter_problem</c> and <c>bridge/info</c> only their last four characters appear.
+    /// </summary>
+    public void Protect(params string?[] values)
+    {
+        foreach (var value in values)
+        {
+            if (value is { Length: > 0 })
+            {
+                _personal.TryAdd(value, 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The error model's message and validation messages, else a short excerpt; long numbers and the protected
+    /// personal values masked to their last four characters.
+    /// </summary>
+    internal string ErrorText(ApiResponse response) => MaskPersonal(RawErrorText(response));
+
+    private string MaskPersonal(string text)
+    {
+        // Longest first, so a reference inside a longer protected value is not half-masked.
+        foreach (var value in _personal.Keys.OrderByDescending(v => v.Length))
+        {
+            text = text.Replace(value, MeteringPoint.Masked(value), StringComparison.OrdinalIgnoreCase);
+        }
+
+        return text;
+    }
+
+    private static string RawErrorText(ApiResponse response)
     {
         try
         {

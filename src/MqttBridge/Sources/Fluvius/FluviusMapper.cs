@@ -241,10 +241,10 @@ internal static partial class FluviusMapper
 
     private static bool IsUnit(string? unit, string wanted) => string.Equals(unit?.Trim(), wanted, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Masks every run of 13 or more digits (an EAN, a meter id) to its last four, for messages shown to people.</summary>
+    /// <summary>Masks every run of 9 or more digits (an EAN, a meter id, a company number) to its last four, for messages shown to people.</summary>
     public static string MaskNumbers(string text) => LongNumber().Replace(text, m => MeteringPoint.Masked(m.Value));
 
-    [GeneratedRegex(@"\d{13,}", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\d{9,}", RegexOptions.CultureInvariant)]
     private static partial Regex LongNumber();
 
     internal static DateTimeOffset Instant(string? text, string field) =>

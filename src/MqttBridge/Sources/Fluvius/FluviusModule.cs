@@ -65,10 +65,17 @@ internal sealed partial class FluviusModule : ISourceModule
     }
 
     /// <summary>The client shared by every site with the same credentials, certificate, base URL and version.</summary>
-    internal static FluviusClient Client(FluviusOptions o, SourceContext context) =>
-        context.Shared(
+    internal static FluviusClient Client(FluviusOptions o, SourceContext context)
+    {
+        var client = context.Shared(
             SourceContext.KeyOf(TypeName, o.BaseUrl, o.ApiVersion, o.TokenUrl, o.ClientId, o.ClientSecret, o.Scope, o.SubscriptionKey, o.ClientCertFile, o.ClientKeyFile, o.ClientPfxFile, o.ClientPfxPassword),
             () => new FluviusClient(o, context.Time, context.Loggers));
+
+        // Fluvius' validation messages echo what was asked ("no mandate for reference klant42"): every site's
+        // reference and EAN on this client are masked in them, whichever site's call failed.
+        client.Protect(o.ReferenceNumber, o.MeteringPointId);
+        return client;
+    }
 
     /// <summary><c>meter.type: fluvius</c>. Secrets are never echoed; the EAN and reference are masked in problems.</summary>
     public SourceOptions? Bind(ConfigSection s, string? baseUrl)

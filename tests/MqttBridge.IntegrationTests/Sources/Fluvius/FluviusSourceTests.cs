@@ -229,10 +229,10 @@ public sealed class FluviusSourceTests : IDisposable
 
         // 400: Fluvius' validation messages, with the EAN masked.
         fake.Override = r => r.Path.EndsWith("/energy", StringComparison.Ordinal)
-            ? FakeResponse.Json("{\"type\": \"validation\", \"code\": \"400\", \"message\": \"Validation failed\", \"validationErrorMessages\": [\"From must be before To\", \"EanNumber 541441000000000456 unknown\"]}", 400)
+            ? FakeResponse.Json("{\"type\": \"validation\", \"code\": \"400\", \"message\": \"Validation failed\", \"validationErrorMessages\": [\"From must be before To\", \"EanNumber 541441000000000456 unknown\", \"no mandate for reference " + Reference.ToUpperInvariant() + " of enterprise 0123456789\"]}", 400)
             : null;
         await process.RefreshIfDueAsync(time.GetUtcNow());
-        Assert.Equal("Fluvius energy-service API answered 400 for Mandate/energy: Validation failed; From must be before To; EanNumber …0456 unknown", process.Report.LastError);
+        Assert.Equal("Fluvius energy-service API answered 400 for Mandate/energy: Validation failed; From must be before To; EanNumber …0456 unknown; no mandate for reference …er42 of enterprise …6789", process.Report.LastError);
 
         // 503 with a long Retry-After: not hammered, asked again then.
         fake.Override = r => r.Path.EndsWith("/energy", StringComparison.Ordinal) ? new FakeResponse(503, [], "text/plain") { Headers = new Dictionary<string, string> { ["Retry-After"] = "1800" } } : null;
