@@ -40,37 +40,25 @@ internal sealed class EloverblikMeteringPointsCommand : ISourceCommand
         ArgumentNullException.ThrowIfNull(context);
         var (cli, output, error) = (context.Cli, context.Output, context.Error);
         const string Name = "mqttbridge eloverblik meteringpoints";
-        if (!File.Exists(cli.ConfigPath))
+        static EloverblikOptions? LoginOf(SiteOptions s) => (s.Meter as EloverblikOptions) ?? (s.Tariff as EloverblikOptions);
+        var found = await CommandSite.FindAsync(cli, error, Name, s => LoginOf(s) is not null, "tariff.type or meter.type eloverblik");
+        if (found.Site is not { } chosen || LoginOf(chosen) is not { } login)
         {
-            await error.WriteLineAsync($"{Name}: {cli.ConfigPath} does not exist; it reads the refresh_token of a site with type: eloverblik (pass --config PATH)");
-            return 1;
-        }
-
-        var config = ConfigLoader.Load(cli.ConfigPath, ConfigLoader.ProcessEnvironment());
-        var site = config.Options?.Sites
-            .Where(s => cli.Site is null || s.Id == cli.Site)
-            .Select(s => (Site: s, Login: (s.Meter as EloverblikOptions) ?? (s.Tariff as EloverblikOptions)))
-            .FirstOrDefault(s => s.Login is not null);
-        if (site?.Login is not { } login)
-        {
-            await error.WriteLineAsync(config.IsValid
-                ? $"{Name}: {cli.ConfigPath} has no site{(cli.Site is null ? string.Empty : $" '{cli.Site}'")} with tariff.type or meter.type eloverblik"
-                : ConfigReport.Render(cli.ConfigPath, config.Problems));
-            return 1;
+            return found.ExitCode;
         }
 
         using var limits = new EloverblikLimits(context.Time, context.Loggers);
-        using var client = new EloverblikClient(login.BaseUrl, login.RefreshToken, limits, config.Options!.DataDir, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        using var client = new EloverblikClient(login.BaseUrl, login.RefreshToken, limits, found.Options!.DataDir, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         try
         {
             var points = await client.MeteringPointsAsync(withDetails: true, cancellationToken);
             if (points.Count == 0)
             {
-                await error.WriteLineAsync($"{Name}: the login of site '{site.Value.Site.Id}' has no metering points linked; link yours in the Eloverblik portal (eloverblik.dk)");
+                await error.WriteLineAsync($"{Name}: the login of site '{chosen.Id}' has no metering points linked; link yours in the Eloverblik portal (eloverblik.dk)");
                 return 1;
             }
 
-            await output.WriteLineAsync($"{points.Count} metering point(s) of site '{site.Value.Site.Id}'s Eloverblik login; use an id as metering_point_id:");
+            await output.WriteLineAsync($"{points.Count} metering point(s) of site '{chosen.Id}'s Eloverblik login; use an id as metering_point_id:");
             await output.WriteLineAsync(Table(points));
             return 0;
         }

@@ -8,26 +8,16 @@ namespace MqttBridge.Sources.Fluvius;
 /// <summary>What both Fluvius commands share: the site's options from the configuration, and a client for them.</summary>
 internal static class FluviusCommandSite
 {
-    /// <summary>The Fluvius site (<c>--site ID</c>, or the first), or null after one line on the error writer.</summary>
-    public static async Task<(string SiteId, FluviusOptions Options, string DataDir, TimeZoneInfo Zone)?> FindAsync(CommandLine cli, TextWriter error, string name)
+    /// <summary>
+    /// The Fluvius site (<c>--site ID</c>, or the first); when there is none, <c>Site</c> is null after one message
+    /// on the error writer and <c>ExitCode</c> is the command's (2 for an invalid configuration, else 1).
+    /// </summary>
+    public static async Task<((string SiteId, FluviusOptions Options, string DataDir, TimeZoneInfo Zone)? Site, int ExitCode)> FindAsync(CommandLine cli, TextWriter error, string name)
     {
-        if (!File.Exists(cli.ConfigPath))
-        {
-            await error.WriteLineAsync($"{name}: {cli.ConfigPath} does not exist; it reads the credentials of a site with meter.type fluvius (pass --config PATH)");
-            return null;
-        }
-
-        var config = ConfigLoader.Load(cli.ConfigPath, ConfigLoader.ProcessEnvironment());
-        var site = config.Options?.Sites.FirstOrDefault(s => (cli.Site is null || s.Id == cli.Site) && s.Meter is FluviusOptions);
-        if (site?.Meter is not FluviusOptions options)
-        {
-            await error.WriteLineAsync(config.IsValid
-                ? $"{name}: {cli.ConfigPath} has no site{(cli.Site is null ? string.Empty : $" '{cli.Site}'")} with meter.type fluvius"
-                : ConfigReport.Render(cli.ConfigPath, config.Problems));
-            return null;
-        }
-
-        return (site.Id, options, config.Options!.DataDir, TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone));
+        var found = await CommandSite.FindAsync(cli, error, name, s => s.Meter is FluviusOptions, "meter.type fluvius");
+        return found is { Site: { Meter: FluviusOptions options } site, Options: { } bridge }
+            ? ((site.Id, options, bridge.DataDir, TimeZoneInfo.FindSystemTimeZoneById(site.TimeZone)), 0)
+            : (null, found.ExitCode);
     }
 }
 
@@ -120,9 +110,10 @@ internal sealed class FluviusConsentCommand : ISourceCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         const string Name = "mqttbridge fluvius consent";
-        if (await FluviusCommandSite.FindAsync(context.Cli, context.Error, Name) is not { } site)
+        var (found, exitCode) = await FluviusCommandSite.FindAsync(context.Cli, context.Error, Name);
+        if (found is not { } site)
         {
-            return 1;
+            return exitCode;
         }
 
         var request = Request(site.Options, context.Cli.Values ?? new Dictionary<string, string>(), context.Time.GetUtcNow(), site.Zone);
@@ -206,9 +197,10 @@ internal sealed class FluviusMandatesCommand : ISourceCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         const string Name = "mqttbridge fluvius mandates";
-        if (await FluviusCommandSite.FindAsync(context.Cli, context.Error, Name) is not { } site)
+        var (found, exitCode) = await FluviusCommandSite.FindAsync(context.Cli, context.Error, Name);
+        if (found is not { } site)
         {
-            return 1;
+            return exitCode;
         }
 
         using var sources = new SourceContext(site.DataDir, context.Time, context.Loggers);
