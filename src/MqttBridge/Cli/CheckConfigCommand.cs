@@ -21,6 +21,11 @@ internal static class CheckConfigCommand
 
         var options = loaded.Config.Options;
         var warnings = loaded.Config.Warnings.ToList();
+        if (options.HomeAssistant is not null && !options.Sites.Any(s => s.Statistics && s.Meter is not null))
+        {
+            warnings.Add(new ConfigProblem("homeassistant", null, "is set, but no site has a meter with statistics on: the Energy dashboard gets nothing (statistics come from meters)"));
+        }
+
         if (File.Exists(options.DataDir))
         {
             warnings.Add(new ConfigProblem("data_dir", null, $"{Path.GetFullPath(options.DataDir)} is a file, not a folder; the bridge would run without keeping data across restarts"));
@@ -34,6 +39,10 @@ internal static class CheckConfigCommand
         var sites = string.Join(", ", options.Sites.Select(s => $"{s.Id} ({string.Join(" + ", new[] { s.Tariff?.Type + " tariff", s.Meter?.Type + " meter" }.Where(x => !x.StartsWith(' ')))})"));
         var warned = warnings.Count == 0 ? string.Empty : $" ({warnings.Count} warning(s) above)";
         await output.WriteLineAsync($"Configuration {loaded.Source} is valid{warned}: {options.Sites.Count} site(s): {sites}.");
+        if (options.HomeAssistant is { } homeAssistant && options.Sites.Where(s => s.Statistics && s.Meter is not null).Select(s => s.Id).ToList() is { Count: > 0 } statisticSites)
+        {
+            await output.WriteLineAsync($"Energy dashboard statistics for {string.Join(", ", statisticSites)} go to {homeAssistant.WebSocket}.");
+        }
         return 0;
     }
 }
