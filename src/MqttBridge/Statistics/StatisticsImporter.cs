@@ -31,6 +31,12 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a token that authenticates but may not import (not an administrator) waits before the next try: the
+    /// user has to change the user's rights, which no quick retry helps.
+    /// </summary>
+    public static readonly TimeSpan NotAdminRetry = TimeSpan.FromHours(1);
+
     private readonly HomeAssistantOptions _options;
     private readonly IReadOnlySet<string> _sites;
     private readonly StatisticsRecord _record;
@@ -46,6 +52,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
     private HomeAssistantSocket? _socket;
     private int _failures;
     private string? _lastFault;
+    private bool _stopped;
 
     /// <param name="sites">Ids of the sites whose statistics are imported (<c>statistics</c> not false).</param>
     public StatisticsImporter(HomeAssistantOptions options, IReadOnlySet<string> sites, string dataDir, TimeProvider time, ILogger<StatisticsImporter> logger, FaultSchedule? schedule = null)
@@ -75,7 +82,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         DateTimeOffset? retryAt = null;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            while (!_stopped && !stoppingToken.IsCancellationRequested)
             {
                 await WaitAsync(retryAt, stoppingToken);
                 retryAt = await SyncAsync(stoppingToken);
@@ -94,10 +101,17 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
     private async Task WaitAsync(DateTimeOffset? retryAt, CancellationToken ct)
     {
+        if (retryAt is { } due)
+        {
+            // A fault's back-off is kept even when new data arrives: the retry takes the latest data anyway.
+            await Task.Delay(Max(due - _time.GetUtcNow(), TimeSpan.Zero), _time, ct);
+            return;
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var wake = _wake.Reader.ReadAsync(stop.Token).AsTask();
-        var timer = retryAt is { } at ? Task.Delay(Max(at - _time.GetUtcNow(), TimeSpan.Zero), _time, stop.Token) : Task.Delay(Timeout.InfiniteTimeSpan, _time, stop.Token);
-        await Task.WhenAny(wake, timer);
+        var never = Task.Delay(Timeout.InfiniteTimeSpan, _time, stop.Token);
+        await Task.WhenAny(wake, never);
         await stop.CancelAsync();
         ct.ThrowIfCancellationRequested();
     }
@@ -157,22 +171,40 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         catch (Exception ex) when (ex is HomeAssistantException or WebSocketException or IOException or JsonException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
             _record.Save(_ledgers, _prices);
-            _failures++;
-            var retryAt = now + _schedule.After(_failures);
             var (fault, keep) = Describe(ex);
+            if (ex is HomeAssistantException { Code: "auth_invalid" })
+            {
+                // Every refused login raises a "Login attempt failed" notification in Home Assistant and counts
+                // toward its IP ban (http: ip_ban_enabled, login_attempts_threshold): never try again on our own.
+                _stopped = true;
+                LogStopped(fault, _options.ViaSupervisor ? "the add-on restarts" : "the bridge restarts");
+                await DropSocketAsync();
+                return null;
+            }
+
+            _failures++;
+            var retryAt = now + (ex is HomeAssistantException { Code: "unauthorized" } ? NotAdminRetry : _schedule.After(_failures));
             if (fault != _lastFault)
             {
                 LogFault(fault, Stamp(retryAt));
             }
 
             _lastFault = fault;
-            if (!keep && _socket is not null)
+            if (!keep)
             {
-                await _socket.DisposeAsync();
-                _socket = null;
+                await DropSocketAsync();
             }
 
             return retryAt;
+        }
+    }
+
+    private async Task DropSocketAsync()
+    {
+        if (_socket is not null)
+        {
+            await _socket.DisposeAsync();
+            _socket = null;
         }
     }
 
@@ -325,7 +357,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         HomeAssistantException { Code: "auth_invalid" } e =>
             (_options.ViaSupervisor
                 ? $"{e.Message}; the Supervisor refused the add-on's own token (SUPERVISOR_TOKEN): restart the add-on, and check that it declares homeassistant_api"
-                : $"{e.Message}; make a new long-lived access token (your profile > Security) and set homeassistant.token", false),
+                : $"{e.Message}; make a new long-lived access token (your profile > Security), set homeassistant.token and restart the bridge", false),
         HomeAssistantException { Code: "unauthorized" } =>
             ("Home Assistant says the token's user is no administrator: importing statistics needs an administrator's long-lived access token", true),
         HomeAssistantException { Code: { } code } e => ($"Home Assistant refused the statistics ({code}: {e.Message})", true),
@@ -355,6 +387,9 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics: {Fault}; trying again at {RetryAt} (MQTT publishing goes on)")]
     private partial void LogFault(string fault, string retryAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Statistics stopped: {Fault}. No more login attempts until {Until} (each refused login raises a \"Login attempt failed\" notification in Home Assistant and counts toward its IP ban); MQTT publishing goes on")]
+    private partial void LogStopped(string fault, string until);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics {Site}: the tariff cannot give the prices of earlier hours now ({Reason}); their cost rows follow once it can")]
     private partial void LogPastPricesFailed(string site, string reason);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using MqttBridge.Domain;
 using MqttBridge.IntegrationTests.Mqtt;
 using MqttBridge.Statistics;
@@ -263,24 +264,50 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
     }
 
     [Fact]
-    public async Task A_non_admin_token_gets_one_clear_message_and_a_wrong_token_another_and_neither_is_logged()
+    public async Task A_non_admin_token_is_asked_again_only_after_an_hour_on_the_same_connection_with_one_log_line()
     {
         using var ha = new FakeHomeAssistant(admin: false);
-        var importer = Importer(ha);
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var importer = new StatisticsImporter(new HomeAssistantOptions(HomeAssistantOptions.SocketOf(ha.Url)!, ha.Token), new HashSet<string>(["home"]), _dataDir, time, _log, Quick);
         await importer.StartAsync(CancellationToken.None);
         importer.Refreshed(Site());
-        await UntilAsync(() => ha.Errors.Count >= 3, "several refusals");
+        await UntilAsync(() => _log.Lines.Any(l => l.Contains("no administrator", StringComparison.Ordinal)), "the refusal");
+
+        // New data and minutes passing do not bring the next try forward (it was every 5 s … 5 min before).
+        importer.Refreshed(Site());
+        time.Advance(TimeSpan.FromMinutes(30));
+        importer.Refreshed(Site());
+        time.Advance(TimeSpan.FromMinutes(29));
+        await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
+        Assert.Single(ha.Errors);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        await UntilAsync(() => ha.Errors.Count == 2, "the try an hour later");
         await importer.StopAsync(CancellationToken.None);
 
+        Assert.Single(ha.AuthTypes); // one login: the connection is kept, the token itself is fine
         Assert.Single(_log.Lines, l => l.Contains("no administrator", StringComparison.Ordinal));
         Assert.Empty(ha.Rows("mqttbridge:home_consumption"));
+        Assert.DoesNotContain(_log.Lines, l => l.Contains(ha.Token, StringComparison.Ordinal));
+    }
 
-        var wrong = Importer(ha, token: "not-the-token");
-        await wrong.StartAsync(CancellationToken.None);
-        wrong.Refreshed(Site());
-        await UntilAsync(() => _log.Lines.Any(l => l.Contains("refused the token", StringComparison.Ordinal)), "the refusal");
-        await wrong.StopAsync(CancellationToken.None);
+    [Fact]
+    public async Task A_refused_token_stops_the_import_after_one_login_attempt_with_one_error_line_naming_the_key()
+    {
+        using var ha = new FakeHomeAssistant();
+        var importer = Importer(ha, token: "not-the-token");
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site());
+        await UntilAsync(() => importer.ExecuteTask!.IsCompleted, "the import to stop");
 
+        // Later data starts nothing: Home Assistant counts each refused login toward its IP ban.
+        importer.Refreshed(Site());
+        await importer.StopAsync(CancellationToken.None);
+        Assert.Single(ha.AuthTypes);
+        var line = Assert.Single(_log.Lines, l => l.Contains("refused the token", StringComparison.Ordinal));
+        Assert.StartsWith("Error: Statistics stopped", line, StringComparison.Ordinal);
+        Assert.Contains("set homeassistant.token and restart the bridge", line, StringComparison.Ordinal);
+        Assert.Contains("No more login attempts", line, StringComparison.Ordinal);
         Assert.DoesNotContain(_log.Lines, l => l.Contains(ha.Token, StringComparison.Ordinal) || l.Contains("not-the-token", StringComparison.Ordinal));
     }
 
@@ -291,10 +318,13 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
         var importer = new StatisticsImporter(new HomeAssistantOptions(new Uri($"ws://127.0.0.1:{ha.Port}{HomeAssistantOptions.SupervisorSocketPath}"), "stale-supervisor-token"), new HashSet<string>(["home"]), _dataDir, TimeProvider.System, _log, Quick);
         await importer.StartAsync(CancellationToken.None);
         importer.Refreshed(Site());
-        await UntilAsync(() => _log.Lines.Any(l => l.Contains("SUPERVISOR_TOKEN", StringComparison.Ordinal)), "the refusal");
+        await UntilAsync(() => importer.ExecuteTask!.IsCompleted, "the import to stop");
         await importer.StopAsync(CancellationToken.None);
 
-        Assert.Contains(_log.Lines, l => l.Contains("restart the add-on", StringComparison.Ordinal));
+        Assert.Single(ha.AuthTypes);
+        var line = Assert.Single(_log.Lines, l => l.Contains("SUPERVISOR_TOKEN", StringComparison.Ordinal));
+        Assert.Contains("restart the add-on", line, StringComparison.Ordinal);
+        Assert.Contains("until the add-on restarts", line, StringComparison.Ordinal);
         Assert.DoesNotContain(_log.Lines, l => l.Contains("long-lived", StringComparison.Ordinal) || l.Contains("stale-supervisor-token", StringComparison.Ordinal));
     }
 
