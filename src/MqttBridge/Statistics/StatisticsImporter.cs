@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 using System.Net.WebSockets;
+using System.Security.Authentication;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MqttBridge.Domain;
+using MqttBridge.Mqtt;
 using MqttBridge.Scheduling;
 using MqttBridge.Statistics.Wire;
 
@@ -212,11 +215,18 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
     {
         var client = new ClientWebSocket();
         client.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
+        client.Options.CollectHttpResponseDetails = true;
         try
         {
             var socket = await HomeAssistantSocket.ConnectAsync(client, _options.WebSocket, _options.Token, _time, CallTimeout, ct);
             LogConnected(socket.Version, _options.WebSocket.ToString());
             return socket;
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or HttpRequestException or AuthenticationException)
+        {
+            var status = client.HttpStatusCode;
+            client.Dispose();
+            throw new NotConnectedException(ConnectFault(ex, _options, status), ex);
         }
         catch
         {
@@ -224,6 +234,39 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
             throw;
         }
     }
+
+    /// <summary>
+    /// One sentence for a connect that failed before Home Assistant's first message, naming homeassistant.url: refused,
+    /// host not found, a TLS handshake that failed, or an HTTP answer (<paramref name="status"/>, 0 for none) that is no WebSocket.
+    /// </summary>
+    internal static string ConnectFault(Exception exception, HomeAssistantOptions options, HttpStatusCode status)
+    {
+        var at = $"Home Assistant at {options.WebSocket}";
+        var check = options.ViaSupervisor ? "restart the add-on if this lasts" : "check homeassistant.url";
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is AuthenticationException auth)
+            {
+                return $"TLS handshake with {at} failed ({auth.Message}); {check}: https:// only where Home Assistant serves HTTPS itself (else http://), and a certificate valid for this host name";
+            }
+        }
+
+        if (status != 0 && status != HttpStatusCode.SwitchingProtocols)
+        {
+            return $"{at} answered HTTP {(int)status} instead of a WebSocket: the URL is not Home Assistant's address, or has a path; {check} (e.g. http://homeassistant.local:8123, nothing after the port)";
+        }
+
+        var reason = BrokerFault.Reason(exception);
+        if (exception is WebSocketException { WebSocketErrorCode: WebSocketError.NotAWebSocket })
+        {
+            return $"{at} answered, but not with a WebSocket ({reason}); {check}";
+        }
+
+        return $"{at} not reachable ({reason}); {check} and that Home Assistant runs";
+    }
+
+    /// <summary>A connect that failed before Home Assistant answered; the message says why and what to check.</summary>
+    private sealed class NotConnectedException(string message, Exception inner) : IOException(message, inner);
 
     /// <summary>
     /// Sends what Home Assistant lacks of <paramref name="statistic"/>: the ledger (recorded, or read back) against the
@@ -363,7 +406,8 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         HomeAssistantException { Code: { } code } e => ($"Home Assistant refused the statistics ({code}: {e.Message})", true),
         HomeAssistantException e => ($"Home Assistant's WebSocket API answered unexpectedly: {e.Message}", false),
         OperationCanceledException => ($"Home Assistant did not answer within {CallTimeout.TotalSeconds:0} s", false),
-        _ => ($"cannot reach Home Assistant at {_options.WebSocket} ({ex.Message})", false),
+        NotConnectedException => (ex.Message, false),
+        _ => ($"the connection to Home Assistant at {_options.WebSocket} was lost ({BrokerFault.Reason(ex)})", false),
     };
 
     /// <summary>Whether the ledgers are still the ones in <paramref name="before"/> (nothing imported or read back since).</summary>

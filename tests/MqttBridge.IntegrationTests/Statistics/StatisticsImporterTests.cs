@@ -328,5 +328,40 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
         Assert.DoesNotContain(_log.Lines, l => l.Contains("long-lived", StringComparison.Ordinal) || l.Contains("stale-supervisor-token", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Connect_faults_say_what_happened_refused_tls_or_an_http_page_instead_of_a_websocket()
+    {
+        using var ha = new FakeHomeAssistant();
+        var closed = TestPorts.GetFree();
+        var cases = new (Uri Socket, string Says)[]
+        {
+            (new Uri($"ws://127.0.0.1:{closed}/api/websocket"), $"Home Assistant at ws://127.0.0.1:{closed}/api/websocket not reachable (connection refused); check homeassistant.url"),
+            (new Uri($"wss://127.0.0.1:{ha.Port}/api/websocket"), "TLS handshake with Home Assistant at wss://"),
+            (new Uri($"ws://127.0.0.1:{ha.Port}/lovelace/0/api/websocket"), "answered HTTP 404 instead of a WebSocket"),
+        };
+        foreach (var (socket, says) in cases)
+        {
+            var importer = new StatisticsImporter(new HomeAssistantOptions(socket, ha.Token), new HashSet<string>(["home"]), _dataDir, TimeProvider.System, _log, Quick);
+            await importer.StartAsync(CancellationToken.None);
+            importer.Refreshed(Site());
+            await UntilAsync(() => _log.Lines.Any(l => l.Contains(says, StringComparison.Ordinal)), says);
+            await importer.StopAsync(CancellationToken.None);
+        }
+
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("Unable to connect", StringComparison.Ordinal));
+        Assert.Empty(ha.AuthTypes);
+    }
+
+    [Fact]
+    public void A_host_name_that_does_not_resolve_is_named_as_such()
+    {
+        var options = new HomeAssistantOptions(new Uri("ws://homeassistant.lcoal:8123/api/websocket"), "t");
+        var fault = new System.Net.WebSockets.WebSocketException("Unable to connect to the remote server", new HttpRequestException("nope", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound)));
+
+        Assert.Equal(
+            "Home Assistant at ws://homeassistant.lcoal:8123/api/websocket not reachable (host not found); check homeassistant.url and that Home Assistant runs",
+            StatisticsImporter.ConnectFault(fault, options, 0));
+    }
+
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 }
