@@ -40,6 +40,9 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
     /// </summary>
     public static readonly TimeSpan NotAdminRetry = TimeSpan.FromHours(1);
 
+    /// <summary>A fault that repeats word for word is logged again at most this often ("still failing since …").</summary>
+    public static readonly TimeSpan RepeatLogEvery = TimeSpan.FromHours(1);
+
     private readonly HomeAssistantOptions _options;
     private readonly IReadOnlySet<string> _sites;
     private readonly StatisticsRecord _record;
@@ -55,6 +58,8 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
     private HomeAssistantSocket? _socket;
     private int _failures;
     private string? _lastFault;
+    private DateTimeOffset _faultSince;
+    private DateTimeOffset _faultLogged;
     private bool _stopped;
 
     /// <param name="sites">Ids of the sites whose statistics are imported (<c>statistics</c> not false).</param>
@@ -187,9 +192,20 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
             _failures++;
             var retryAt = now + (ex is HomeAssistantException { Code: "unauthorized" } ? NotAdminRetry : _schedule.After(_failures));
+            var at = _time.GetUtcNow();
             if (fault != _lastFault)
             {
                 LogFault(fault, Stamp(retryAt));
+                (_faultSince, _faultLogged) = (at, at);
+            }
+            else if (at - _faultLogged >= RepeatLogEvery)
+            {
+                LogStillFailing(Stamp(_faultSince), fault, Stamp(retryAt));
+                _faultLogged = at;
+            }
+            else
+            {
+                LogFaultAgain(fault, Stamp(retryAt));
             }
 
             _lastFault = fault;
@@ -431,6 +447,12 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics: {Fault}; trying again at {RetryAt} (MQTT publishing goes on)")]
     private partial void LogFault(string fault, string retryAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics: still failing since {Since}: {Fault}; trying again at {RetryAt} (MQTT publishing goes on)")]
+    private partial void LogStillFailing(string since, string fault, string retryAt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Statistics: again {Fault}; trying again at {RetryAt}")]
+    private partial void LogFaultAgain(string fault, string retryAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Statistics stopped: {Fault}. No more login attempts until {Until} (each refused login raises a \"Login attempt failed\" notification in Home Assistant and counts toward its IP ban); MQTT publishing goes on")]
     private partial void LogStopped(string fault, string until);

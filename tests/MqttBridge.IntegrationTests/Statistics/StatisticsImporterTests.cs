@@ -286,7 +286,9 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
         await importer.StopAsync(CancellationToken.None);
 
         Assert.Single(ha.AuthTypes); // one login: the connection is kept, the token itself is fine
-        Assert.Single(_log.Lines, l => l.Contains("no administrator", StringComparison.Ordinal));
+        var lines = _log.Lines.Where(l => l.Contains("no administrator", StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count); // the refusal, and an hour later "still failing since"
+        Assert.Contains("still failing since", lines[1], StringComparison.Ordinal);
         Assert.Empty(ha.Rows("mqttbridge:home_consumption"));
         Assert.DoesNotContain(_log.Lines, l => l.Contains(ha.Token, StringComparison.Ordinal));
     }
@@ -361,6 +363,47 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
         Assert.Equal(
             "Home Assistant at ws://homeassistant.lcoal:8123/api/websocket not reachable (host not found); check homeassistant.url and that Home Assistant runs",
             StatisticsImporter.ConnectFault(fault, options, 0));
+    }
+
+    [Fact]
+    public async Task Every_different_fault_is_logged_a_repeated_one_hourly_and_the_recovery_once()
+    {
+        using var ha = new FakeHomeAssistant();
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var importer = new StatisticsImporter(new HomeAssistantOptions(HomeAssistantOptions.SocketOf(ha.Url)!, ha.Token), new HashSet<string>(["home"]), _dataDir, time, _log, Quick);
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site(tariff: false));
+        await UntilAsync(() => ha.Imports.Count == 1, "the first import");
+
+        // Home Assistant goes away after a good import: the lost connection, then the refused reconnects, are logged.
+        ha.Stop();
+        importer.Refreshed(Site((t, kwh) => kwh * 2, tariff: false));
+        async Task AdvanceUntilAsync(Func<bool> condition, string what)
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (!condition())
+            {
+                Assert.False(limit.IsCancellationRequested, $"timed out waiting for {what}");
+                time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
+            }
+        }
+
+        bool Refused(string l) => l.Contains("(connection refused)", StringComparison.Ordinal);
+        await AdvanceUntilAsync(() => _log.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && Refused(l)) >= 3, "several refused reconnects");
+        Assert.Single(_log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && Refused(l));
+
+        time.Advance(StatisticsImporter.RepeatLogEvery);
+        await AdvanceUntilAsync(() => _log.Lines.Any(l => l.Contains("still failing since", StringComparison.Ordinal)), "the hourly reminder");
+        Assert.Single(_log.Lines, l => l.Contains("still failing since", StringComparison.Ordinal) && Refused(l));
+
+        ha.Start();
+        await AdvanceUntilAsync(() => ha.Imports.Count == 2, "the import after Home Assistant is back");
+        await UntilAsync(() => _log.Lines.Any(l => l.Contains("up to date again", StringComparison.Ordinal)), "the recovery line");
+        await importer.StopAsync(CancellationToken.None);
+
+        Assert.Single(_log.Lines, l => l.Contains("up to date again", StringComparison.Ordinal));
+        Assert.Equal((0.5 + 0.3) * 2, ha.Rows("mqttbridge:home_consumption")[3].State, 6);
     }
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
