@@ -190,9 +190,10 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
                 return null;
             }
 
-            _failures++;
-            var retryAt = now + (ex is HomeAssistantException { Code: "unauthorized" } ? NotAdminRetry : _schedule.After(_failures));
+            // From the clock after the failure (an import can run a while), so the time logged is never in the past.
             var at = _time.GetUtcNow();
+            _failures++;
+            var retryAt = at + (ex is HomeAssistantException { Code: "unauthorized" } ? NotAdminRetry : _schedule.After(_failures));
             if (fault != _lastFault)
             {
                 LogFault(fault, Stamp(retryAt));
@@ -432,7 +433,9 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private static string Stamp(DateTimeOffset instant) => instant.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    /// <summary>An instant as the log writes its own times (<see cref="Hosting.PlainLog"/>): local, with the offset.</summary>
+    private string Stamp(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, _time.LocalTimeZone).ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
 
     private static string Stamp(DateTimeOffset instant, TimeZoneInfo zone) => LocalTime.Iso8601(instant, zone);
 

@@ -406,5 +406,22 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
         Assert.Equal((0.5 + 0.3) * 2, ha.Rows("mqttbridge:home_consumption")[3].State, 6);
     }
 
+    [Fact]
+    public async Task The_retry_time_is_logged_in_local_time_with_its_offset_like_the_log_itself()
+    {
+        var start = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
+        var time = new FakeTimeProvider(start);
+        time.SetLocalTimeZone(Oslo);
+        var closed = TestPorts.GetFree();
+        var importer = new StatisticsImporter(new HomeAssistantOptions(new Uri($"ws://127.0.0.1:{closed}/api/websocket"), "t"), new HashSet<string>(["home"]), _dataDir, time, _log, Quick);
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site());
+        await UntilAsync(() => _log.Lines.Any(l => l.Contains("trying again at", StringComparison.Ordinal)), "the fault");
+        await importer.StopAsync(CancellationToken.None);
+
+        var expected = TimeZoneInfo.ConvertTime(start + Quick.After(1), Oslo).ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(_log.Lines, l => l.Contains($"trying again at {expected} (", StringComparison.Ordinal));
+    }
+
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 }
