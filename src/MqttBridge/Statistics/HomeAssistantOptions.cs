@@ -36,10 +36,17 @@ internal sealed partial record HomeAssistantOptions(Uri WebSocket, string Token)
         section.AllowOnly(Keys);
         var url = section.RequiredText("url", "Home Assistant's address as you open it in a browser, e.g. http://homeassistant.local:8123")?.Trim();
         var token = section.RequiredText("token", "a long-lived access token: your Home Assistant profile > Security > Long-lived access tokens")?.Trim();
-        var socket = url is null ? null : SocketOf(url);
-        if (url is not null && socket is null)
+        string? problem = null;
+        var socket = url is null ? null : Parse(url, out problem);
+        if (problem is not null)
         {
-            section.Report("url", $"'{url}' is not an absolute http://, https://, ws:// or wss:// URL without user name, password or query");
+            section.Report("url", problem);
+        }
+
+        if (token is not null && token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            section.Report("token", "starts with 'Bearer ': give the long-lived access token alone, without 'Bearer '");
+            token = null;
         }
 
         return socket is null || token is null ? null : new HomeAssistantOptions(socket, token);
@@ -47,17 +54,25 @@ internal sealed partial record HomeAssistantOptions(Uri WebSocket, string Token)
 
     /// <summary>
     /// The WebSocket endpoint for a base URL as a user types it (<c>http://homeassistant.local:8123</c> →
-    /// <c>ws://homeassistant.local:8123/api/websocket</c>); a URL whose path ends in <c>/websocket</c> is taken as the
-    /// endpoint itself. Null when the text is not such a URL.
+    /// <c>ws://homeassistant.local:8123/api/websocket</c>); a URL whose path is <c>/api/websocket</c> or
+    /// <c>/core/websocket</c> is taken as the endpoint itself. Null when the text is not such a URL (any other path,
+    /// user name or password, query, another scheme).
     /// </summary>
-    public static Uri? SocketOf(string url)
+    public static Uri? SocketOf(string url) => Parse(url, out _);
+
+    /// <summary><see cref="SocketOf"/>, with the problem for check-config; a user name or password is never repeated in it.</summary>
+    private static Uri? Parse(string url, out string? problem)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        const string Example = "e.g. http://homeassistant.local:8123";
+        problem = null;
+        var parsed = Uri.TryCreate(url, UriKind.Absolute, out var uri);
+        if (url.Contains('@', StringComparison.Ordinal) || (parsed && uri!.UserInfo.Length > 0))
         {
+            problem = $"carries a user name or password: give Home Assistant's address without them (the token logs in), {Example}";
             return null;
         }
 
-        var scheme = uri.Scheme switch
+        var scheme = !parsed ? null : uri!.Scheme switch
         {
             "http" or "ws" => "ws",
             "https" or "wss" => "wss",
@@ -65,11 +80,19 @@ internal sealed partial record HomeAssistantOptions(Uri WebSocket, string Token)
         };
         if (scheme is null)
         {
+            problem = $"'{url}' is not an absolute http:// or https:// URL: give Home Assistant's address as you open it in a browser, {Example}";
             return null;
         }
 
-        var path = uri.AbsolutePath.TrimEnd('/');
-        var builder = new UriBuilder(uri) { Scheme = scheme, Path = path.EndsWith("/websocket", StringComparison.Ordinal) ? path : path + "/api/websocket" };
+        var path = uri!.AbsolutePath.TrimEnd('/');
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0 || path is not ("" or "/api/websocket" or SupervisorSocketPath))
+        {
+            var address = $"{(scheme == "wss" ? "https" : "http")}://{uri.Authority}";
+            problem = $"'{uri.GetLeftPart(UriPartial.Path)}' is a page of Home Assistant, not its address: give the address alone, without a path, e.g. {address}";
+            return null;
+        }
+
+        var builder = new UriBuilder(uri) { Scheme = scheme, Path = path.Length == 0 ? "/api/websocket" : path };
         if (uri.IsDefaultPort)
         {
             builder.Port = -1;

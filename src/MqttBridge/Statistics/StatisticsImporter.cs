@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 using System.Net.WebSockets;
+using System.Security.Authentication;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MqttBridge.Domain;
+using MqttBridge.Mqtt;
 using MqttBridge.Scheduling;
 using MqttBridge.Statistics.Wire;
 
@@ -31,6 +34,15 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a token that authenticates but may not import (not an administrator) waits before the next try: the
+    /// user has to change the user's rights, which no quick retry helps.
+    /// </summary>
+    public static readonly TimeSpan NotAdminRetry = TimeSpan.FromHours(1);
+
+    /// <summary>A fault that repeats word for word is logged again at most this often ("still failing since …").</summary>
+    public static readonly TimeSpan RepeatLogEvery = TimeSpan.FromHours(1);
+
     private readonly HomeAssistantOptions _options;
     private readonly IReadOnlySet<string> _sites;
     private readonly StatisticsRecord _record;
@@ -46,6 +58,9 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
     private HomeAssistantSocket? _socket;
     private int _failures;
     private string? _lastFault;
+    private DateTimeOffset _faultSince;
+    private DateTimeOffset _faultLogged;
+    private bool _stopped;
 
     /// <param name="sites">Ids of the sites whose statistics are imported (<c>statistics</c> not false).</param>
     public StatisticsImporter(HomeAssistantOptions options, IReadOnlySet<string> sites, string dataDir, TimeProvider time, ILogger<StatisticsImporter> logger, FaultSchedule? schedule = null)
@@ -75,7 +90,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         DateTimeOffset? retryAt = null;
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            while (!_stopped && !stoppingToken.IsCancellationRequested)
             {
                 await WaitAsync(retryAt, stoppingToken);
                 retryAt = await SyncAsync(stoppingToken);
@@ -94,10 +109,17 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
     private async Task WaitAsync(DateTimeOffset? retryAt, CancellationToken ct)
     {
+        if (retryAt is { } due)
+        {
+            // A fault's back-off is kept even when new data arrives: the retry takes the latest data anyway.
+            await Task.Delay(Max(due - _time.GetUtcNow(), TimeSpan.Zero), _time, ct);
+            return;
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var wake = _wake.Reader.ReadAsync(stop.Token).AsTask();
-        var timer = retryAt is { } at ? Task.Delay(Max(at - _time.GetUtcNow(), TimeSpan.Zero), _time, stop.Token) : Task.Delay(Timeout.InfiniteTimeSpan, _time, stop.Token);
-        await Task.WhenAny(wake, timer);
+        var never = Task.Delay(Timeout.InfiniteTimeSpan, _time, stop.Token);
+        await Task.WhenAny(wake, never);
         await stop.CancelAsync();
         ct.ThrowIfCancellationRequested();
     }
@@ -157,22 +179,52 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         catch (Exception ex) when (ex is HomeAssistantException or WebSocketException or IOException or JsonException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
             _record.Save(_ledgers, _prices);
-            _failures++;
-            var retryAt = now + _schedule.After(_failures);
             var (fault, keep) = Describe(ex);
+            if (ex is HomeAssistantException { Code: "auth_invalid" })
+            {
+                // Every refused login raises a "Login attempt failed" notification in Home Assistant and counts
+                // toward its IP ban (http: ip_ban_enabled, login_attempts_threshold): never try again on our own.
+                _stopped = true;
+                LogStopped(fault, _options.ViaSupervisor ? "the add-on restarts" : "the bridge restarts");
+                await DropSocketAsync();
+                return null;
+            }
+
+            // From the clock after the failure (an import can run a while), so the time logged is never in the past.
+            var at = _time.GetUtcNow();
+            _failures++;
+            var retryAt = at + (ex is HomeAssistantException { Code: "unauthorized" } ? NotAdminRetry : _schedule.After(_failures));
             if (fault != _lastFault)
             {
                 LogFault(fault, Stamp(retryAt));
+                (_faultSince, _faultLogged) = (at, at);
+            }
+            else if (at - _faultLogged >= RepeatLogEvery)
+            {
+                LogStillFailing(Stamp(_faultSince), fault, Stamp(retryAt));
+                _faultLogged = at;
+            }
+            else
+            {
+                LogFaultAgain(fault, Stamp(retryAt));
             }
 
             _lastFault = fault;
-            if (!keep && _socket is not null)
+            if (!keep)
             {
-                await _socket.DisposeAsync();
-                _socket = null;
+                await DropSocketAsync();
             }
 
             return retryAt;
+        }
+    }
+
+    private async Task DropSocketAsync()
+    {
+        if (_socket is not null)
+        {
+            await _socket.DisposeAsync();
+            _socket = null;
         }
     }
 
@@ -180,11 +232,18 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
     {
         var client = new ClientWebSocket();
         client.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
+        client.Options.CollectHttpResponseDetails = true;
         try
         {
             var socket = await HomeAssistantSocket.ConnectAsync(client, _options.WebSocket, _options.Token, _time, CallTimeout, ct);
             LogConnected(socket.Version, _options.WebSocket.ToString());
             return socket;
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or HttpRequestException or AuthenticationException)
+        {
+            var status = client.HttpStatusCode;
+            client.Dispose();
+            throw new NotConnectedException(ConnectFault(ex, _options, status), ex);
         }
         catch
         {
@@ -192,6 +251,39 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
             throw;
         }
     }
+
+    /// <summary>
+    /// One sentence for a connect that failed before Home Assistant's first message, naming homeassistant.url: refused,
+    /// host not found, a TLS handshake that failed, or an HTTP answer (<paramref name="status"/>, 0 for none) that is no WebSocket.
+    /// </summary>
+    internal static string ConnectFault(Exception exception, HomeAssistantOptions options, HttpStatusCode status)
+    {
+        var at = $"Home Assistant at {options.WebSocket}";
+        var check = options.ViaSupervisor ? "restart the add-on if this lasts" : "check homeassistant.url";
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is AuthenticationException auth)
+            {
+                return $"TLS handshake with {at} failed ({auth.Message}); {check}: https:// only where Home Assistant serves HTTPS itself (else http://), and a certificate valid for this host name";
+            }
+        }
+
+        if (status != 0 && status != HttpStatusCode.SwitchingProtocols)
+        {
+            return $"{at} answered HTTP {(int)status} instead of a WebSocket: the URL is not Home Assistant's address, or has a path; {check} (e.g. http://homeassistant.local:8123, nothing after the port)";
+        }
+
+        var reason = BrokerFault.Reason(exception);
+        if (exception is WebSocketException { WebSocketErrorCode: WebSocketError.NotAWebSocket })
+        {
+            return $"{at} answered, but not with a WebSocket ({reason}); {check}";
+        }
+
+        return $"{at} not reachable ({reason}); {check} and that Home Assistant runs";
+    }
+
+    /// <summary>A connect that failed before Home Assistant answered; the message says why and what to check.</summary>
+    private sealed class NotConnectedException(string message, Exception inner) : IOException(message, inner);
 
     /// <summary>
     /// Sends what Home Assistant lacks of <paramref name="statistic"/>: the ledger (recorded, or read back) against the
@@ -325,13 +417,14 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         HomeAssistantException { Code: "auth_invalid" } e =>
             (_options.ViaSupervisor
                 ? $"{e.Message}; the Supervisor refused the add-on's own token (SUPERVISOR_TOKEN): restart the add-on, and check that it declares homeassistant_api"
-                : $"{e.Message}; make a new long-lived access token (your profile > Security) and set homeassistant.token", false),
+                : $"{e.Message}; make a new long-lived access token (your profile > Security), set homeassistant.token and restart the bridge", false),
         HomeAssistantException { Code: "unauthorized" } =>
             ("Home Assistant says the token's user is no administrator: importing statistics needs an administrator's long-lived access token", true),
         HomeAssistantException { Code: { } code } e => ($"Home Assistant refused the statistics ({code}: {e.Message})", true),
         HomeAssistantException e => ($"Home Assistant's WebSocket API answered unexpectedly: {e.Message}", false),
         OperationCanceledException => ($"Home Assistant did not answer within {CallTimeout.TotalSeconds:0} s", false),
-        _ => ($"cannot reach Home Assistant at {_options.WebSocket} ({ex.Message})", false),
+        NotConnectedException => (ex.Message, false),
+        _ => ($"the connection to Home Assistant at {_options.WebSocket} was lost ({BrokerFault.Reason(ex)})", false),
     };
 
     /// <summary>Whether the ledgers are still the ones in <paramref name="before"/> (nothing imported or read back since).</summary>
@@ -340,7 +433,9 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private static string Stamp(DateTimeOffset instant) => instant.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    /// <summary>An instant as the log writes its own times (<see cref="Hosting.PlainLog"/>): local, with the offset.</summary>
+    private string Stamp(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, _time.LocalTimeZone).ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
 
     private static string Stamp(DateTimeOffset instant, TimeZoneInfo zone) => LocalTime.Iso8601(instant, zone);
 
@@ -355,6 +450,15 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics: {Fault}; trying again at {RetryAt} (MQTT publishing goes on)")]
     private partial void LogFault(string fault, string retryAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics: still failing since {Since}: {Fault}; trying again at {RetryAt} (MQTT publishing goes on)")]
+    private partial void LogStillFailing(string since, string fault, string retryAt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Statistics: again {Fault}; trying again at {RetryAt}")]
+    private partial void LogFaultAgain(string fault, string retryAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Statistics stopped: {Fault}. No more login attempts until {Until} (each refused login raises a \"Login attempt failed\" notification in Home Assistant and counts toward its IP ban); MQTT publishing goes on")]
+    private partial void LogStopped(string fault, string until);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Statistics {Site}: the tariff cannot give the prices of earlier hours now ({Reason}); their cost rows follow once it can")]
     private partial void LogPastPricesFailed(string site, string reason);

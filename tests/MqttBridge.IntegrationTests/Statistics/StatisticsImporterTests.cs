@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using MqttBridge.Domain;
 using MqttBridge.IntegrationTests.Mqtt;
 using MqttBridge.Statistics;
@@ -263,24 +264,52 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
     }
 
     [Fact]
-    public async Task A_non_admin_token_gets_one_clear_message_and_a_wrong_token_another_and_neither_is_logged()
+    public async Task A_non_admin_token_is_asked_again_only_after_an_hour_on_the_same_connection_with_one_log_line()
     {
         using var ha = new FakeHomeAssistant(admin: false);
-        var importer = Importer(ha);
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var importer = new StatisticsImporter(new HomeAssistantOptions(HomeAssistantOptions.SocketOf(ha.Url)!, ha.Token), new HashSet<string>(["home"]), _dataDir, time, _log, Quick);
         await importer.StartAsync(CancellationToken.None);
         importer.Refreshed(Site());
-        await UntilAsync(() => ha.Errors.Count >= 3, "several refusals");
+        await UntilAsync(() => _log.Lines.Any(l => l.Contains("no administrator", StringComparison.Ordinal)), "the refusal");
+
+        // New data and minutes passing do not bring the next try forward (it was every 5 s … 5 min before).
+        importer.Refreshed(Site());
+        time.Advance(TimeSpan.FromMinutes(30));
+        importer.Refreshed(Site());
+        time.Advance(TimeSpan.FromMinutes(29));
+        await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
+        Assert.Single(ha.Errors);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        await UntilAsync(() => ha.Errors.Count == 2, "the try an hour later");
         await importer.StopAsync(CancellationToken.None);
 
-        Assert.Single(_log.Lines, l => l.Contains("no administrator", StringComparison.Ordinal));
+        Assert.Single(ha.AuthTypes); // one login: the connection is kept, the token itself is fine
+        var lines = _log.Lines.Where(l => l.Contains("no administrator", StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count); // the refusal, and an hour later "still failing since"
+        Assert.Contains("still failing since", lines[1], StringComparison.Ordinal);
         Assert.Empty(ha.Rows("mqttbridge:home_consumption"));
+        Assert.DoesNotContain(_log.Lines, l => l.Contains(ha.Token, StringComparison.Ordinal));
+    }
 
-        var wrong = Importer(ha, token: "not-the-token");
-        await wrong.StartAsync(CancellationToken.None);
-        wrong.Refreshed(Site());
-        await UntilAsync(() => _log.Lines.Any(l => l.Contains("refused the token", StringComparison.Ordinal)), "the refusal");
-        await wrong.StopAsync(CancellationToken.None);
+    [Fact]
+    public async Task A_refused_token_stops_the_import_after_one_login_attempt_with_one_error_line_naming_the_key()
+    {
+        using var ha = new FakeHomeAssistant();
+        var importer = Importer(ha, token: "not-the-token");
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site());
+        await UntilAsync(() => importer.ExecuteTask!.IsCompleted, "the import to stop");
 
+        // Later data starts nothing: Home Assistant counts each refused login toward its IP ban.
+        importer.Refreshed(Site());
+        await importer.StopAsync(CancellationToken.None);
+        Assert.Single(ha.AuthTypes);
+        var line = Assert.Single(_log.Lines, l => l.Contains("refused the token", StringComparison.Ordinal));
+        Assert.StartsWith("Error: Statistics stopped", line, StringComparison.Ordinal);
+        Assert.Contains("set homeassistant.token and restart the bridge", line, StringComparison.Ordinal);
+        Assert.Contains("No more login attempts", line, StringComparison.Ordinal);
         Assert.DoesNotContain(_log.Lines, l => l.Contains(ha.Token, StringComparison.Ordinal) || l.Contains("not-the-token", StringComparison.Ordinal));
     }
 
@@ -291,11 +320,107 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
         var importer = new StatisticsImporter(new HomeAssistantOptions(new Uri($"ws://127.0.0.1:{ha.Port}{HomeAssistantOptions.SupervisorSocketPath}"), "stale-supervisor-token"), new HashSet<string>(["home"]), _dataDir, TimeProvider.System, _log, Quick);
         await importer.StartAsync(CancellationToken.None);
         importer.Refreshed(Site());
-        await UntilAsync(() => _log.Lines.Any(l => l.Contains("SUPERVISOR_TOKEN", StringComparison.Ordinal)), "the refusal");
+        await UntilAsync(() => importer.ExecuteTask!.IsCompleted, "the import to stop");
         await importer.StopAsync(CancellationToken.None);
 
-        Assert.Contains(_log.Lines, l => l.Contains("restart the add-on", StringComparison.Ordinal));
+        Assert.Single(ha.AuthTypes);
+        var line = Assert.Single(_log.Lines, l => l.Contains("SUPERVISOR_TOKEN", StringComparison.Ordinal));
+        Assert.Contains("restart the add-on", line, StringComparison.Ordinal);
+        Assert.Contains("until the add-on restarts", line, StringComparison.Ordinal);
         Assert.DoesNotContain(_log.Lines, l => l.Contains("long-lived", StringComparison.Ordinal) || l.Contains("stale-supervisor-token", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Connect_faults_say_what_happened_refused_tls_or_an_http_page_instead_of_a_websocket()
+    {
+        using var ha = new FakeHomeAssistant();
+        var closed = TestPorts.GetFree();
+        var cases = new (Uri Socket, string Says)[]
+        {
+            (new Uri($"ws://127.0.0.1:{closed}/api/websocket"), $"Home Assistant at ws://127.0.0.1:{closed}/api/websocket not reachable (connection refused); check homeassistant.url"),
+            (new Uri($"wss://127.0.0.1:{ha.Port}/api/websocket"), "TLS handshake with Home Assistant at wss://"),
+            (new Uri($"ws://127.0.0.1:{ha.Port}/lovelace/0/api/websocket"), "answered HTTP 404 instead of a WebSocket"),
+        };
+        foreach (var (socket, says) in cases)
+        {
+            var importer = new StatisticsImporter(new HomeAssistantOptions(socket, ha.Token), new HashSet<string>(["home"]), _dataDir, TimeProvider.System, _log, Quick);
+            await importer.StartAsync(CancellationToken.None);
+            importer.Refreshed(Site());
+            await UntilAsync(() => _log.Lines.Any(l => l.Contains(says, StringComparison.Ordinal)), says);
+            await importer.StopAsync(CancellationToken.None);
+        }
+
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("Unable to connect", StringComparison.Ordinal));
+        Assert.Empty(ha.AuthTypes);
+    }
+
+    [Fact]
+    public void A_host_name_that_does_not_resolve_is_named_as_such()
+    {
+        var options = new HomeAssistantOptions(new Uri("ws://homeassistant.lcoal:8123/api/websocket"), "t");
+        var fault = new System.Net.WebSockets.WebSocketException("Unable to connect to the remote server", new HttpRequestException("nope", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound)));
+
+        Assert.Equal(
+            "Home Assistant at ws://homeassistant.lcoal:8123/api/websocket not reachable (host not found); check homeassistant.url and that Home Assistant runs",
+            StatisticsImporter.ConnectFault(fault, options, 0));
+    }
+
+    [Fact]
+    public async Task Every_different_fault_is_logged_a_repeated_one_hourly_and_the_recovery_once()
+    {
+        using var ha = new FakeHomeAssistant();
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var importer = new StatisticsImporter(new HomeAssistantOptions(HomeAssistantOptions.SocketOf(ha.Url)!, ha.Token), new HashSet<string>(["home"]), _dataDir, time, _log, Quick);
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site(tariff: false));
+        await UntilAsync(() => ha.Imports.Count == 1, "the first import");
+
+        // Home Assistant goes away after a good import: the lost connection, then the refused reconnects, are logged.
+        ha.Stop();
+        importer.Refreshed(Site((t, kwh) => kwh * 2, tariff: false));
+        async Task AdvanceUntilAsync(Func<bool> condition, string what)
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (!condition())
+            {
+                Assert.False(limit.IsCancellationRequested, $"timed out waiting for {what}");
+                time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System);
+            }
+        }
+
+        bool Refused(string l) => l.Contains("(connection refused)", StringComparison.Ordinal);
+        await AdvanceUntilAsync(() => _log.Lines.Count(l => l.StartsWith("Debug", StringComparison.Ordinal) && Refused(l)) >= 3, "several refused reconnects");
+        Assert.Single(_log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && Refused(l));
+
+        time.Advance(StatisticsImporter.RepeatLogEvery);
+        await AdvanceUntilAsync(() => _log.Lines.Any(l => l.Contains("still failing since", StringComparison.Ordinal)), "the hourly reminder");
+        Assert.Single(_log.Lines, l => l.Contains("still failing since", StringComparison.Ordinal) && Refused(l));
+
+        ha.Start();
+        await AdvanceUntilAsync(() => ha.Imports.Count == 2, "the import after Home Assistant is back");
+        await UntilAsync(() => _log.Lines.Any(l => l.Contains("up to date again", StringComparison.Ordinal)), "the recovery line");
+        await importer.StopAsync(CancellationToken.None);
+
+        Assert.Single(_log.Lines, l => l.Contains("up to date again", StringComparison.Ordinal));
+        Assert.Equal((0.5 + 0.3) * 2, ha.Rows("mqttbridge:home_consumption")[3].State, 6);
+    }
+
+    [Fact]
+    public async Task The_retry_time_is_logged_in_local_time_with_its_offset_like_the_log_itself()
+    {
+        var start = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
+        var time = new FakeTimeProvider(start);
+        time.SetLocalTimeZone(Oslo);
+        var closed = TestPorts.GetFree();
+        var importer = new StatisticsImporter(new HomeAssistantOptions(new Uri($"ws://127.0.0.1:{closed}/api/websocket"), "t"), new HashSet<string>(["home"]), _dataDir, time, _log, Quick);
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(Site());
+        await UntilAsync(() => _log.Lines.Any(l => l.Contains("trying again at", StringComparison.Ordinal)), "the fault");
+        await importer.StopAsync(CancellationToken.None);
+
+        var expected = TimeZoneInfo.ConvertTime(start + Quick.After(1), Oslo).ToString("yyyy-MM-dd HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(_log.Lines, l => l.Contains($"trying again at {expected} (", StringComparison.Ordinal));
     }
 
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);

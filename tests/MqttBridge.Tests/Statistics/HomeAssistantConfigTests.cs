@@ -26,7 +26,7 @@ public sealed class HomeAssistantConfigTests
     [Theory]
     [InlineData("http://homeassistant.local:8123", "ws://homeassistant.local:8123/api/websocket")]
     [InlineData("https://ha.example.org/", "wss://ha.example.org/api/websocket")]
-    [InlineData("http://192.168.1.5:8123/ha", "ws://192.168.1.5:8123/ha/api/websocket")]
+    [InlineData("http://192.168.1.5:8123/api/websocket", "ws://192.168.1.5:8123/api/websocket")]
     [InlineData("ws://supervisor/core/websocket", "ws://supervisor/core/websocket")]
     public void The_url_a_user_types_leads_to_the_websocket(string url, string socket)
     {
@@ -58,6 +58,39 @@ public sealed class HomeAssistantConfigTests
         Assert.Contains(problems, p => p.StartsWith("homeassistant.token", StringComparison.Ordinal) && p.Contains("Long-lived access tokens", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("homeassistant.tokn", StringComparison.Ordinal));
         Assert.DoesNotContain(problems, p => p.Contains("s3cret-value", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("http://192.168.1.5:8123/lovelace/0", "'http://192.168.1.5:8123/lovelace/0' is a page of Home Assistant", "http://192.168.1.5:8123")]
+    [InlineData("https://ha.example.org/config/dashboard?x=1", "is a page of Home Assistant", "https://ha.example.org")]
+    [InlineData("http://192.168.1.5:8123/ha", "is a page of Home Assistant", "http://192.168.1.5:8123")]
+    public void A_url_copied_from_the_browser_with_a_page_path_is_a_problem_that_suggests_the_address(string url, string says, string suggests)
+    {
+        var problem = Assert.Single(Problems($"homeassistant:\n  url: {url}\n  token: abc\n" + MeterSite));
+
+        Assert.StartsWith("homeassistant.url", problem, StringComparison.Ordinal);
+        Assert.Contains(says, problem, StringComparison.Ordinal);
+        Assert.Contains("e.g. " + suggests, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_pasted_with_bearer_is_a_problem_and_is_not_repeated()
+    {
+        var problem = Assert.Single(Problems("homeassistant:\n  url: http://ha:8123\n  token: Bearer eyJsecret\n" + MeterSite));
+
+        Assert.StartsWith("homeassistant.token", problem, StringComparison.Ordinal);
+        Assert.Contains("without 'Bearer '", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("eyJsecret", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_url_with_a_password_is_a_problem_that_does_not_repeat_the_password()
+    {
+        var problem = Assert.Single(Problems("homeassistant:\n  url: http://admin:hunter2@ha:8123\n  token: abc\n" + MeterSite));
+
+        Assert.StartsWith("homeassistant.url", problem, StringComparison.Ordinal);
+        Assert.Contains("user name or password", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", problem, StringComparison.Ordinal);
     }
 
     [Fact]
