@@ -21,7 +21,8 @@ internal static class CheckConfigCommand
 
         var options = loaded.Config.Options;
         var warnings = loaded.Config.Warnings.ToList();
-        if (options.HomeAssistant is not null && !options.Sites.Any(s => s.Statistics && s.Meter is not null))
+        // The add-on fills homeassistant in itself (the Supervisor's proxy): only a section the user wrote is worth a warning.
+        if (options.HomeAssistant is { ViaSupervisor: false } && !options.Sites.Any(s => s.Statistics && s.Meter is not null))
         {
             warnings.Add(new ConfigProblem("homeassistant", null, "is set, but no site has a meter with statistics on: the Energy dashboard gets nothing (statistics come from meters)"));
         }
