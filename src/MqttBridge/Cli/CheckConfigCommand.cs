@@ -21,6 +21,18 @@ internal static class CheckConfigCommand
 
         var options = loaded.Config.Options;
         var warnings = loaded.Config.Warnings.ToList();
+        var problems = new List<ConfigProblem>();
+        foreach (var (path, check) in SourceChecks(options))
+        {
+            (check.IsWarning ? warnings : problems).Add(new ConfigProblem(path, null, check.Message));
+        }
+
+        if (problems.Count > 0)
+        {
+            await error.WriteLineAsync(ConfigReport.Render(loaded.Source, problems));
+            return 2;
+        }
+
         if (File.Exists(options.DataDir))
         {
             warnings.Add(new ConfigProblem("data_dir", null, $"{Path.GetFullPath(options.DataDir)} is a file, not a folder; the bridge would run without keeping data across restarts"));
@@ -35,5 +47,23 @@ internal static class CheckConfigCommand
         var warned = warnings.Count == 0 ? string.Empty : $" ({warnings.Count} warning(s) above)";
         await output.WriteLineAsync($"Configuration {loaded.Source} is valid{warned}: {options.Sites.Count} site(s): {sites}.");
         return 0;
+    }
+
+    /// <summary>Every source's own <see cref="Sources.ISourceModule.Check"/>, with the key path (<c>sites[N].meter.KEY</c>).</summary>
+    private static IEnumerable<(string Path, Sources.SourceCheck Check)> SourceChecks(BridgeOptions options)
+    {
+        for (var i = 0; i < options.Sites.Count; i++)
+        {
+            foreach (var (role, source) in new[] { (Domain.SourceRole.Tariff, options.Sites[i].Tariff), (Domain.SourceRole.Meter, options.Sites[i].Meter) })
+            {
+                if (source is not null && Sources.Catalog.Find(role, source.Type) is { } module)
+                {
+                    foreach (var check in module.Check(source))
+                    {
+                        yield return ($"sites[{i}].{Sources.Catalog.KeyOf(role)}.{check.Key}", check);
+                    }
+                }
+            }
+        }
     }
 }
