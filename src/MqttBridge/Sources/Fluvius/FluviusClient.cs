@@ -336,6 +336,13 @@ internal sealed partial class FluviusClient : IDisposable
             var formText = await form.ReadAsStringAsync(ct);
             Interlocked.Increment(ref _tokenCalls);
             var response = await _tokens.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, _options.TokenUrl) { Content = new StringContent(formText, Encoding.UTF8, "application/x-www-form-urlencoded") }, ct);
+            if (!response.IsSuccess && response.Status is not (HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+            {
+                // Not a refusal of the credentials (a timeout, a proxy's answer): transient, the fault schedule's 1, 2, 4 … minutes.
+                _token = null;
+                throw new SourceException($"Fluvius token endpoint answered {(int)response.Status} {response.Status}: {response.Excerpt()}");
+            }
+
             if (!response.IsSuccess)
             {
                 _token = null;
