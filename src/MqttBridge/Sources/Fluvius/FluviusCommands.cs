@@ -141,7 +141,7 @@ internal sealed class FluviusConsentCommand : ISourceCommand
         }
         catch (SourceException ex)
         {
-            await context.Error.WriteLineAsync($"{Name}: {ex.Message}");
+            await context.Error.WriteLineAsync($"{Name}: {ex.OneOffMessage}");
             return 1;
         }
     }
@@ -228,7 +228,7 @@ internal sealed class FluviusMandatesCommand : ISourceCommand
         }
         catch (SourceException ex)
         {
-            await context.Error.WriteLineAsync($"{Name}: {ex.Message}");
+            await context.Error.WriteLineAsync($"{Name}: {ex.OneOffMessage}");
             return 1;
         }
     }
