@@ -21,7 +21,7 @@ var cli = CommandLine.Parse(args);
 switch (cli)
 {
     case { IsValid: false }:
-        await Console.Error.WriteLineAsync($"mqttbridge: {cli.Error}\n\n{CommandLine.Usage}");
+        await Console.Error.WriteLineAsync($"mqttbridge: {cli.Error}\n\n{CommandLine.UsageFor(cli)}");
         return 2;
     case { Command: CliCommand.Help }:
         Console.WriteLine(CommandLine.HelpFor(cli.HelpTopic));

@@ -159,6 +159,7 @@ internal static partial class AddonOptions
 
         // Per role: the chosen type as written, and its module (null for a type the catalog does not know: the binder says so).
         var chosen = new List<(SourceRole Role, string Type, ISourceModule? Module, ConfigMap Section)>();
+        var useConfigFile = false;
         foreach (var role in new[] { SourceRole.Tariff, SourceRole.Meter })
         {
             var typeOption = TypeOption(role);
@@ -175,6 +176,7 @@ internal static partial class AddonOptions
             if (module?.Addon.UseConfigFile is { } why)
             {
                 options.Report(typeOption, why);
+                useConfigFile = true;
                 continue;
             }
 
@@ -208,8 +210,9 @@ internal static partial class AddonOptions
                 used |= module?.Addon.Extra.Contains(key) == true;
             }
 
-            // An unknown type is reported by the binder; what it would take cannot be said.
-            if (!used && chosen.All(c => c.Module is not null))
+            // An unknown type is reported by the binder; what it would take cannot be said. A source the form cannot hold
+            // has its one message (use config_file): its options are not judged against the other source.
+            if (!used && !useConfigFile && chosen.All(c => c.Module is not null))
             {
                 var sources = string.Join(" and ", chosen.Select(c => $"{TypeOption(c.Role)} {c.Type}"));
                 options.Report(key, $"is not used by this site's sources ({(sources.Length == 0 ? "none chosen" : sources)}); remove it or choose a {TariffType} or {MeterType} that takes it");

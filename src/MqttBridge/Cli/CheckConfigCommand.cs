@@ -21,6 +21,18 @@ internal static class CheckConfigCommand
 
         var options = loaded.Config.Options;
         var warnings = loaded.Config.Warnings.ToList();
+        var problems = new List<ConfigProblem>();
+        foreach (var (path, check) in SourceChecks(options))
+        {
+            (check.IsWarning ? warnings : problems).Add(new ConfigProblem(path, null, check.Message));
+        }
+
+        if (problems.Count > 0)
+        {
+            await error.WriteLineAsync(ConfigReport.Render(loaded.Source, problems));
+            return 2;
+        }
+
         // The add-on fills homeassistant in itself (the Supervisor's proxy): only a section the user wrote is worth a warning.
         if (options.HomeAssistant is { ViaSupervisor: false } && !options.Sites.Any(s => s.Statistics && s.Meter is not null))
         {
@@ -44,6 +56,25 @@ internal static class CheckConfigCommand
         {
             await output.WriteLineAsync($"Energy dashboard statistics for {string.Join(", ", statisticSites)} go to {homeAssistant.WebSocket}.");
         }
+
         return 0;
+    }
+
+    /// <summary>Every source's own <see cref="Sources.ISourceModule.Check"/>, with the key path (<c>sites[N].meter.KEY</c>).</summary>
+    private static IEnumerable<(string Path, Sources.SourceCheck Check)> SourceChecks(BridgeOptions options)
+    {
+        for (var i = 0; i < options.Sites.Count; i++)
+        {
+            foreach (var (role, source) in new[] { (Domain.SourceRole.Tariff, options.Sites[i].Tariff), (Domain.SourceRole.Meter, options.Sites[i].Meter) })
+            {
+                if (source is not null && Sources.Catalog.Find(role, source.Type) is { } module)
+                {
+                    foreach (var check in module.Check(source))
+                    {
+                        yield return ($"sites[{i}].{Sources.Catalog.KeyOf(role)}.{check.Key}", check);
+                    }
+                }
+            }
+        }
     }
 }

@@ -53,6 +53,13 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
     /// <summary><c>--api-key</c> for the <c>tariffs</c> command (a secret: never printed).</summary>
     public string? ApiKey => Values?.GetValueOrDefault("--api-key");
 
+    /// <summary>
+    /// What to print under a command-line error: the help of the source command the line names (<c>fluvius consent
+    /// --from 2026-13-01</c>), else the general <see cref="Usage"/>.
+    /// </summary>
+    public static string UsageFor(CommandLine cli) =>
+        cli?.SourceCommand?.Help ?? Usage;
+
     /// <summary>The help text for <paramref name="topic"/> (a command), or null when there is no such command.</summary>
     public static string? HelpFor(string? topic) => HelpFor(topic, SourceCommands.All);
 
@@ -133,6 +140,7 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
         var addon = false;
         var help = false;
         string? helpTopic = null;
+        string? bareSource = null;
         string? site = null;
         var errors = new List<string>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -209,6 +217,8 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
                     }
                     else
                     {
+                        // "fluvius --site x --help": the help of the source's commands.
+                        bareSource = word;
                         var verbs = string.Join(", ", commands.Where(c => c.Source == word).Select(c => c.Verb));
                         errors.Add(verb is null || verb.StartsWith('-')
                             ? $"'{word}' needs a command: {verbs}"
@@ -270,7 +280,7 @@ internal sealed record CommandLine(CliCommand Command, string ConfigPath, bool A
         if (help)
         {
             // "check-config --help", "digin tariffs --help", "help run": that command's help; no other check applies.
-            helpTopic ??= command is CliCommand.Help or CliCommand.Version or null ? null : commandText;
+            helpTopic ??= command is CliCommand.Help or CliCommand.Version or null ? bareSource : commandText;
             return HelpFor(helpTopic, commands) is null
                 ? new CommandLine(CliCommand.Help, configPath, addon, $"no help for '{helpTopic}': it is not a command")
                 : new CommandLine(CliCommand.Help, configPath, addon, null) { HelpTopic = helpTopic };

@@ -39,6 +39,13 @@ internal interface ISourceModule
     SourceOptions? Bind(ConfigSection section, string? baseUrl);
 
     /// <summary>
+    /// <c>check-config</c>'s deeper look at bound options, beyond what <see cref="Bind"/> reads from the file (a
+    /// certificate the key names is opened): problems and warnings by key of the section, never echoing a secret. Start-up
+    /// does not run it (the source reports the same fault when it calls). None by default.
+    /// </summary>
+    IEnumerable<SourceCheck> Check(SourceOptions options) => [];
+
+    /// <summary>
     /// The source for one site, from its options. <paramref name="context"/> gives the clock, loggers, <c>data_dir</c> and
     /// a registry for what sites with the same credentials share (clients, tokens, fetched answers).
     /// </summary>
@@ -81,6 +88,9 @@ internal sealed record AddonForm(IReadOnlyDictionary<string, string> Options)
     /// <summary>Every option name the form has for this module.</summary>
     public IEnumerable<string> Names => Options.Keys.Concat(Extra);
 }
+
+/// <summary>One finding of <see cref="ISourceModule.Check"/>: the key of the source's section, what is wrong, and whether it only warns.</summary>
+internal sealed record SourceCheck(string Key, string Message, bool IsWarning = false);
 
 /// <summary>The site a source is created for: its id (for logs) and local time zone.</summary>
 internal sealed record SiteContext(string Id, TimeZoneInfo Zone);

@@ -6,4 +6,10 @@ internal sealed class SourceException(string message, DateTimeOffset? retryAt = 
 {
     /// <summary>When to try again; null lets the <see cref="FaultSchedule"/> decide.</summary>
     public DateTimeOffset? RetryAt { get; } = retryAt;
+
+    /// <summary>The end of the messages of a running source's faults, meaningless to a one-off command.</summary>
+    public const string KeepingLastGoodData = "; keeping the last good data";
+
+    /// <summary>The message for a one-off command (<c>mqttbridge fluvius mandates</c>): without <see cref="KeepingLastGoodData"/>.</summary>
+    public string OneOffMessage => Message.EndsWith(KeepingLastGoodData, StringComparison.Ordinal) ? Message[..^KeepingLastGoodData.Length] : Message;
 }

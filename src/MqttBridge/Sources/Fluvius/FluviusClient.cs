@@ -78,7 +78,9 @@ internal sealed partial class FluviusClient : IDisposable
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             // Said with every call, so the meter_problem sensor carries it; the password never appears in the message.
-            _certificateProblem = $"the client certificate could not be read ({ex.GetType().Name}: {ex.Message}); check client_cert_file/client_key_file or client_pfx_file and client_pfx_password";
+            _certificateProblem = CertificateFault(options) is { } fault
+                ? $"the client certificate could not be read ({fault.Key}: {fault.Message})"
+                : $"the client certificate could not be read ({ex.GetType().Name}: {ex.Message}); check client_cert_file/client_key_file or client_pfx_file and client_pfx_password";
         }
 
         // The policy's timeout rules; HttpClient's own 100 s default stays out of the way.
@@ -105,6 +107,106 @@ internal sealed partial class FluviusClient : IDisposable
         options.ClientPfxFile is { } pfx ? X509CertificateLoader.LoadPkcs12FromFile(pfx, options.ClientPfxPassword)
         : options.ClientCertFile is { } cert ? X509Certificate2.CreateFromPemFile(cert, options.ClientKeyFile)
         : null;
+
+    /// <summary>
+    /// Why the configured client certificate cannot be used, by the key to fix (<c>client_cert_file</c>,
+    /// <c>client_key_file</c>, <c>client_pfx_file</c>, <c>client_pfx_password</c>); null when it loads with its private key
+    /// or none is configured. The password is never part of the message.
+    /// </summary>
+    public static SourceCheck? CertificateFault(FluviusOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ClientPfxFile is { } pfx)
+        {
+            try
+            {
+                using var loaded = X509CertificateLoader.LoadPkcs12FromFile(pfx, options.ClientPfxPassword);
+                return loaded.HasPrivateKey ? null : new SourceCheck("client_pfx_file", $"'{pfx}' holds the certificate without its private key; export the PKCS #12 file with the key");
+            }
+            catch (CryptographicException) when (IsPkcs12(pfx))
+            {
+                return options.ClientPfxPassword is null
+                    ? new SourceCheck("client_pfx_password", $"missing: '{pfx}' is protected by a password; set client_pfx_password")
+                    : new SourceCheck("client_pfx_password", $"does not open '{pfx}' (wrong password)");
+            }
+            catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                return new SourceCheck("client_pfx_file", $"'{pfx}' is not a PKCS #12 (.pfx/.p12) file with a certificate and its key ({ex.Message})");
+            }
+        }
+
+        if (options.ClientCertFile is not { } cert)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var alone = X509Certificate2.CreateFromPem(File.ReadAllText(cert));
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return new SourceCheck("client_cert_file", $"'{cert}' holds no PEM certificate (-----BEGIN CERTIFICATE-----): {ex.Message}");
+        }
+
+        var keyFile = options.ClientKeyFile ?? cert;
+        try
+        {
+            var keyText = File.ReadAllText(keyFile);
+            if (keyText.Contains("ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal))
+            {
+                return new SourceCheck("client_key_file", $"'{keyFile}' is encrypted; give the key unencrypted (openssl pkey -in KEY -out KEY.plain), readable by the bridge only");
+            }
+
+            if (!keyText.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+            {
+                return new SourceCheck("client_key_file", $"'{keyFile}' holds no PEM private key (-----BEGIN PRIVATE KEY-----)");
+            }
+
+            using var paired = X509Certificate2.CreateFromPemFile(cert, options.ClientKeyFile);
+            return null;
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // .NET says "malformed or not matching" in one message: a key that reads on its own is the wrong key.
+            return ReadsAsKey(keyFile)
+                ? new SourceCheck("client_key_file", $"'{keyFile}' is not the private key of the certificate in client_cert_file (their public keys differ)")
+                : new SourceCheck("client_key_file", $"'{keyFile}' could not be read as the certificate's private key: {ex.Message}");
+        }
+    }
+
+    /// <summary>Whether the file holds an RSA or EC private key in PEM, whatever certificate it belongs to.</summary>
+    private static bool ReadsAsKey(string keyFile)
+    {
+        foreach (var create in new Func<AsymmetricAlgorithm>[] { RSA.Create, ECDsa.Create })
+        {
+            try
+            {
+                using var key = create();
+                key.ImportFromPem(File.ReadAllText(keyFile));
+                return true;
+            }
+            catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                // Not this algorithm's key (or not readable): try the next.
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the file is PKCS #12 at all (so a failure to open it is the password's).</summary>
+    private static bool IsPkcs12(string path)
+    {
+        try
+        {
+            return X509Certificate2.GetCertContentType(path) == X509ContentType.Pkcs12;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// Whether <paramref name="certificate"/> chains to one of <paramref name="roots"/> (and only those) with no other
@@ -235,6 +337,13 @@ internal sealed partial class FluviusClient : IDisposable
             var formText = await form.ReadAsStringAsync(ct);
             Interlocked.Increment(ref _tokenCalls);
             var response = await _tokens.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, _options.TokenUrl) { Content = new StringContent(formText, Encoding.UTF8, "application/x-www-form-urlencoded") }, ct);
+            if (!response.IsSuccess && response.Status is not (HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden))
+            {
+                // Not a refusal of the credentials (a timeout, a proxy's answer): transient, the fault schedule's 1, 2, 4 … minutes.
+                _token = null;
+                throw new SourceException($"Fluvius token endpoint answered {(int)response.Status} {response.Status}: {response.Excerpt()}");
+            }
+
             if (!response.IsSuccess)
             {
                 _token = null;

@@ -132,7 +132,7 @@ internal sealed class FluviusConsentCommand : ISourceCommand
         }
         catch (SourceException ex)
         {
-            await context.Error.WriteLineAsync($"{Name}: {ex.Message}");
+            await context.Error.WriteLineAsync($"{Name}: {ex.OneOffMessage}");
             return 1;
         }
     }
@@ -220,7 +220,7 @@ internal sealed class FluviusMandatesCommand : ISourceCommand
         }
         catch (SourceException ex)
         {
-            await context.Error.WriteLineAsync($"{Name}: {ex.Message}");
+            await context.Error.WriteLineAsync($"{Name}: {ex.OneOffMessage}");
             return 1;
         }
     }

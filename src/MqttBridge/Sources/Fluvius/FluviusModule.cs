@@ -19,6 +19,9 @@ internal sealed partial class FluviusModule : ISourceModule
     /// <summary>Belgian local days unless the site or the file sets a time zone.</summary>
     public const string Zone = "Europe/Brussels";
 
+    /// <summary>check-config's warning when no client certificate is configured (start-up logs the same).</summary>
+    internal const string NoCertificate = "no client certificate configured (client_cert_file + client_key_file, or client_pfx_file); Fluvius refuses calls without the certificate allow-listed at onboarding (a local test server does not)";
+
     private static readonly string[] Keys =
     [
         "type", "base_url", "tenant_id", "client_id", "client_secret", "scope", "subscription_key",
@@ -144,6 +147,21 @@ internal sealed partial class FluviusModule : ISourceModule
             BaseUrl = url.EndsWith('/') ? url : url + "/",
             TokenUrl = tokenUrl ?? FluviusOptions.TokenUrlOf(tenant!),
         };
+    }
+
+    /// <summary>
+    /// <c>check-config</c>: the certificate files open and the key belongs to the certificate
+    /// (<see cref="FluviusClient.CertificateFault"/>); no certificate at all is a warning, as at start.
+    /// </summary>
+    public IEnumerable<SourceCheck> Check(SourceOptions options)
+    {
+        var fluvius = (FluviusOptions)options;
+        if (!fluvius.HasCertificate)
+        {
+            return [new SourceCheck("client_cert_file", NoCertificate, IsWarning: true)];
+        }
+
+        return FluviusClient.CertificateFault(fluvius) is { } fault ? [fault] : [];
     }
 
     /// <summary>The PEM pair or the PKCS #12 file (not both); each half of the PEM pair needs the other.</summary>

@@ -135,7 +135,29 @@ public sealed class FluviusEndToEndTests
         Assert.Equal(1, refused);
         Assert.Contains("the token endpoint refused the client credentials (HTTP 401, invalid_client)", message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-secret", message, StringComparison.Ordinal);
+
+        // An HTML page instead of JSON: said as such, without the running bridge's "keeping the last good data".
+        fake.Override = r => r.Path.EndsWith("/Mandate", StringComparison.Ordinal) ? new MqttBridge.IntegrationTests.Support.FakeResponse(200, System.Text.Encoding.UTF8.GetBytes("<html><body>Maintenance</body></html>"), "text/html") : null;
+        var (unreadable, html) = await BridgeProcess.RunAsync(config, null, "fluvius", "mandates");
+        Assert.Equal(1, unreadable);
+        Assert.Contains("fluvius mandates: ", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("keeping the last good data", html, StringComparison.Ordinal);
         Assert.Empty(fake.Violations);
+
+        // Help names both verbs, also after an option; a bad argument shows that command's usage, not the general one.
+        foreach (var args in new[] { new[] { "fluvius", "--help" }, ["fluvius", "--site", "thuis", "--help"] })
+        {
+            var (helped, help) = await BridgeProcess.RunAsync(config, null, args);
+            Assert.Equal(0, helped);
+            Assert.Contains("Usage: mqttbridge fluvius consent", help, StringComparison.Ordinal);
+            Assert.Contains("Usage: mqttbridge fluvius mandates", help, StringComparison.Ordinal);
+        }
+
+        var (bad, usage) = await BridgeProcess.RunAsync(config, null, "fluvius", "consent", "--from", "2026-13-01");
+        Assert.Equal(2, bad);
+        Assert.Contains("--from '2026-13-01' is not a date", usage, StringComparison.Ordinal);
+        Assert.Contains("Usage: mqttbridge fluvius consent", usage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Usage: mqttbridge [command]", usage, StringComparison.Ordinal);
     }
 
     private static string Text(decimal value) => value.ToString("0.######", CultureInfo.InvariantCulture);

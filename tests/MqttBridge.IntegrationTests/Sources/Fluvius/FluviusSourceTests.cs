@@ -262,6 +262,54 @@ public sealed class FluviusSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_first_call_that_fails_at_start_is_tried_again_after_one_two_four_minutes_not_an_hour()
+    {
+        var time = new FakeTimeProvider(Local(2026, 6, 10, 8));
+        using var fake = new FakeFluvius(time.GetUtcNow);
+        int? tokenStatus = 408;
+        var answer = fake.Server.Handler;
+        fake.Server.Handler = r => r.Path == "/token" && tokenStatus is { } status ? FakeResponse.Plain(status) : answer(r);
+        fake.Override = _ => FakeResponse.Plain(502);
+        using var process = new Process(Yaml(fake), _dataDir, time);
+
+        // Each refresh's own quick retries run on the fake clock; the next attempt is counted from the refresh's start.
+        async Task<TimeSpan> FailAsync()
+        {
+            var start = process.Meter.Due > time.GetUtcNow() ? process.Meter.Due : time.GetUtcNow();
+            time.SetUtcNow(start);
+            var refresh = process.RefreshIfDueAsync(start);
+            while (!refresh.IsCompleted)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                await Task.WhenAny(refresh, Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System));
+            }
+
+            await refresh;
+            Assert.NotNull(process.Report.LastError);
+            return process.Meter.Due - start;
+        }
+
+        // The token endpoint's timeout and 5xx, then the API's: transient, so 1, 2, 4 … minutes, as every source backs
+        // off; not the hour a refused credential waits.
+        Assert.Equal(TimeSpan.FromMinutes(1), await FailAsync());
+        Assert.Contains("token endpoint answered 408", process.Report.LastError, StringComparison.Ordinal);
+        Assert.DoesNotContain("refused", process.Report.LastError, StringComparison.Ordinal);
+        tokenStatus = 503;
+        Assert.Equal(TimeSpan.FromMinutes(2), await FailAsync());
+        Assert.Contains("token endpoint answered 503", process.Report.LastError, StringComparison.Ordinal);
+        tokenStatus = null;
+        Assert.Equal(TimeSpan.FromMinutes(4), await FailAsync());
+        Assert.Contains("answered 502", process.Report.LastError, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMinutes(8), await FailAsync());
+
+        fake.Override = null;
+        time.SetUtcNow(process.Meter.Due);
+        await process.RefreshIfDueAsync(time.GetUtcNow());
+        Assert.Null(process.Report.LastError);
+        Assert.Equal("approved", process.Report.Diagnostic("mandate_status")?.Text);
+    }
+
+    [Fact]
     public async Task V2_spells_its_query_parameters_its_own_way_and_reads_its_own_shape()
     {
         var time = new FakeTimeProvider(Local(2026, 10, 26, 9));

@@ -112,5 +112,15 @@ public sealed class FluviusConfigTests : IDisposable
         var problem = Assert.Single(AddonOptions.ToOptionNames(problems));
         Assert.Equal("sites[0].meter_type", problem.Path);
         Assert.Contains("set config_file", problem.Message, StringComparison.Ordinal);
+
+        // With the Flemish preset and the meter's EAN filled in: still that one message, not "metering_point_id is not
+        // used by this site's sources (tariff_type static)".
+        problems.Clear();
+        AddonOptions.ToConfigTree(
+            ConfigLoader.ParseTree("""{"sites":[{"id":"thuis","name":"Thuis","preset":"flanders_fluvius","meter_type":"fluvius","metering_point_id":"541440110000000123"}]}""", "options.json", string.Empty, problems)!,
+            problems);
+        var only = Assert.Single(AddonOptions.ToOptionNames(problems));
+        Assert.Equal("sites[0].meter_type", only.Path);
+        Assert.Contains("set config_file", only.Message, StringComparison.Ordinal);
     }
 }
