@@ -116,7 +116,7 @@ builder.Services.AddSingleton(sp => new MqttConnection(options.Mqtt with { Clien
 builder.Services.AddHostedService(sp => sp.GetRequiredService<MqttConnection>());
 builder.Services.AddHostedService(sp => new HealthFile(sp.GetRequiredService<MqttConnection>(), options.DataDir, time, sp.GetRequiredService<ILogger<HealthFile>>()));
 var statistics = options.HomeAssistant is { } homeAssistant
-    ? new StatisticsImporter(homeAssistant, options.Sites.Where(s => s.Statistics).Select(s => s.Id).ToHashSet(StringComparer.Ordinal), options.DataDir, time, loggers.CreateLogger<StatisticsImporter>())
+    ? new StatisticsImporter(homeAssistant, options.Sites.Where(s => s.Statistics && s.Meter is not null).Select(s => s.Id).ToHashSet(StringComparer.Ordinal), options.DataDir, time, loggers.CreateLogger<StatisticsImporter>())
     : null;
 if (statistics is not null)
 {

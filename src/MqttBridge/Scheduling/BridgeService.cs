@@ -49,12 +49,19 @@ internal sealed partial class BridgeService(
     // Per site (by position), what its messages were last rendered from and until when they hold.
     private readonly RenderMark?[] _rendered = new RenderMark?[sites.Count];
     private bool _bridgeInfoRendered;
+    private ExportHealth? _statisticsShown;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         foreach (var site in sites)
         {
             LogSite(site.Site.Id, site.Site.Tariff?.Type ?? "-", site.Site.Meter?.Type ?? "-", site.Zone.Id);
+        }
+
+        if (observer is not null)
+        {
+            // The statistics import's health goes into bridge/info: a change wakes the loop like a refresh does.
+            observer.HealthChanged += () => _refreshed.Writer.TryWrite(true);
         }
 
         ClearRecordedStaleDiscovery();
@@ -157,11 +164,13 @@ internal sealed partial class BridgeService(
             }
         }
 
-        // bridge/info says what the sites' reports say: only a pass that rendered a site can have changed it.
-        if (rendered || !_bridgeInfoRendered)
+        // bridge/info says what the sites' reports and the statistics import say: only a pass that rendered a site, or
+        // a change of the import's health, can have changed it.
+        var statistics = observer?.Health;
+        if (rendered || !_bridgeInfoRendered || statistics != _statisticsShown)
         {
-            _bridgeInfoRendered = true;
-            PublishIfChanged(topics.BridgeInfo, BridgeInfo.Render(sites.Select(s => s.View), version, now));
+            (_bridgeInfoRendered, _statisticsShown) = (true, statistics);
+            PublishIfChanged(topics.BridgeInfo, BridgeInfo.Render(sites.Select(s => s.View), version, now, statistics));
         }
 
         if (_discoveryChanged)

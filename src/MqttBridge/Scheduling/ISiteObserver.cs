@@ -8,5 +8,11 @@ namespace MqttBridge.Scheduling;
 /// </summary>
 internal interface ISiteObserver
 {
+    /// <summary>How the observer's own work is doing, shown in <c>bridge/info</c>; null when it has nothing to say.</summary>
+    ExportHealth? Health { get; }
+
+    /// <summary>Raised (on any thread) when <see cref="Health"/> changed, so <c>bridge/info</c> is published again.</summary>
+    event Action? HealthChanged;
+
     void Refreshed(SiteView site);
 }

@@ -6,7 +6,8 @@ namespace MqttBridge.Sensors;
 /// <summary><c>&lt;base&gt;/bridge/info</c>: version, sites and each source's last good fetch and status (ok, degraded, failing). No secrets, no personal data.</summary>
 internal static class BridgeInfo
 {
-    public static string Render(IEnumerable<SiteView> sites, string version, DateTimeOffset now)
+    /// <param name="statistics">The Energy-dashboard import's health (<c>statistics</c>), or null when it is off.</param>
+    public static string Render(IEnumerable<SiteView> sites, string version, DateTimeOffset now, ExportHealth? statistics = null)
     {
         var list = sites.Select(view => new BridgeInfoSite(
             view.Id,
@@ -19,6 +20,10 @@ internal static class BridgeInfo
                 s.NextAttempt is { } next ? Format.Timestamp(next, view.Zone) : null,
                 s.LastError,
                 s.StatusAt(now).Text()))])).ToList();
-        return JsonSerializer.Serialize(new BridgeInfoDocument(version, list), PublishedJsonContext.Relaxed.BridgeInfoDocument);
+        var document = new BridgeInfoDocument(version, list)
+        {
+            Statistics = statistics is null ? null : new BridgeInfoExport(statistics.Status, statistics.Message, Format.Timestamp(statistics.Since, TimeZoneInfo.Utc)),
+        };
+        return JsonSerializer.Serialize(document, PublishedJsonContext.Relaxed.BridgeInfoDocument);
     }
 }

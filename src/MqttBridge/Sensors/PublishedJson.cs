@@ -67,7 +67,13 @@ internal sealed record PublishedSlot(string Start, string End, decimal Price, st
 /// <summary>One entry of evcc's <c>custom</c> tariff forecast (its api.Rate).</summary>
 internal sealed record EvccRate(string Start, string End, decimal Value);
 
-internal sealed record BridgeInfoDocument(string Version, IReadOnlyList<BridgeInfoSite> Sites);
+internal sealed record BridgeInfoDocument(string Version, IReadOnlyList<BridgeInfoSite> Sites)
+{
+    /// <summary>Home Assistant's statistics import, when it is on.</summary>
+    public BridgeInfoExport? Statistics { get; init; }
+}
+
+internal sealed record BridgeInfoExport(string Status, string? Message, string Since);
 
 internal sealed record BridgeInfoSite(string Id, string Name, string TimeZone, IReadOnlyList<BridgeInfoSource> Sources);
 

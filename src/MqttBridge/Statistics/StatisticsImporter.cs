@@ -61,6 +61,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
     private DateTimeOffset _faultSince;
     private DateTimeOffset _faultLogged;
     private bool _stopped;
+    private ExportHealth _health;
 
     /// <param name="sites">Ids of the sites whose statistics are imported (<c>statistics</c> not false).</param>
     public StatisticsImporter(HomeAssistantOptions options, IReadOnlySet<string> sites, string dataDir, TimeProvider time, ILogger<StatisticsImporter> logger, FaultSchedule? schedule = null)
@@ -72,6 +73,27 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
         _logger = logger;
         _schedule = schedule ?? DefaultSchedule;
         (_ledgers, _prices) = _record.Load();
+        _health = new ExportHealth(ExportHealth.Starting, null, time.GetUtcNow());
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Null when no site feeds statistics (no meter, or <c>statistics: false</c>): nothing to report.</remarks>
+    public ExportHealth? Health => _sites.Count == 0 ? null : Volatile.Read(ref _health);
+
+    /// <inheritdoc/>
+    public event Action? HealthChanged;
+
+    /// <summary>Sets the health shown in bridge/info; a new status or message raises <see cref="HealthChanged"/>.</summary>
+    private void Report(string status, string? message, DateTimeOffset since)
+    {
+        var current = Volatile.Read(ref _health);
+        if (current.Status == status && current.Message == message)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _health, new ExportHealth(status, message, since));
+        HealthChanged?.Invoke();
     }
 
     /// <inheritdoc/>
@@ -169,6 +191,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
             }
 
             (_failures, _lastFault) = (0, null);
+            Report(ExportHealth.Ok, null, _time.GetUtcNow());
             if (pricesChanged || !SameLedgers(ledgers))
             {
                 _record.Save(_ledgers, _prices);
@@ -186,6 +209,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
                 // toward its IP ban (http: ip_ban_enabled, login_attempts_threshold): never try again on our own.
                 _stopped = true;
                 LogStopped(fault, _options.ViaSupervisor ? "the add-on restarts" : "the bridge restarts");
+                Report(ExportHealth.Stopped, fault, _time.GetUtcNow());
                 await DropSocketAsync();
                 return null;
             }
@@ -210,6 +234,7 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
             }
 
             _lastFault = fault;
+            Report(ExportHealth.Failing, fault, _faultSince);
             if (!keep)
             {
                 await DropSocketAsync();

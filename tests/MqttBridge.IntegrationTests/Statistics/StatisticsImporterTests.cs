@@ -71,9 +71,10 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
     {
         using var ha = new FakeHomeAssistant(version);
         var importer = Importer(ha);
+        Assert.Equal(ExportHealth.Starting, importer.Health?.Status);
         await importer.StartAsync(CancellationToken.None);
         importer.Refreshed(Site());
-        await UntilAsync(() => ha.Rows("mqttbridge:home_cost").Count > 0, "the cost rows");
+        await UntilAsync(() => ha.Rows("mqttbridge:home_cost").Count > 0 && importer.Health?.Status == ExportHealth.Ok, "the cost rows");
         await importer.StopAsync(CancellationToken.None);
 
         var hours = (int)Yesterday.Length.TotalHours;
@@ -323,6 +324,10 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
         await UntilAsync(() => importer.ExecuteTask!.IsCompleted, "the import to stop");
         await importer.StopAsync(CancellationToken.None);
 
+        // bridge/info says it has stopped, and why, without the token.
+        Assert.Equal(ExportHealth.Stopped, importer.Health?.Status);
+        Assert.Contains("SUPERVISOR_TOKEN", importer.Health?.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("stale-supervisor-token", importer.Health?.Message, StringComparison.Ordinal);
         Assert.Single(ha.AuthTypes);
         var line = Assert.Single(_log.Lines, l => l.Contains("SUPERVISOR_TOKEN", StringComparison.Ordinal));
         Assert.Contains("restart the add-on", line, StringComparison.Ordinal);

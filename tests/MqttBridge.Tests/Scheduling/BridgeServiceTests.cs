@@ -377,7 +377,17 @@ public sealed class BridgeServiceTests
     {
         public System.Collections.Concurrent.ConcurrentQueue<SiteView> Views { get; } = new();
 
+        public ExportHealth? Health { get; private set; }
+
+        public event Action? HealthChanged;
+
         public void Refreshed(SiteView site) => Views.Enqueue(site);
+
+        public void Report(ExportHealth health)
+        {
+            Health = health;
+            HealthChanged?.Invoke();
+        }
     }
 
     [Fact]
@@ -395,6 +405,32 @@ public sealed class BridgeServiceTests
             var view = Assert.Single(observer.Views);
             Assert.Equal("home", view.Id);
             Assert.Equal(0.466m, view.Tariff!.TariffData!.Curve.At(time.GetUtcNow())!.Price);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task The_statistics_imports_health_is_in_bridge_info_and_a_change_publishes_it_at_once()
+    {
+        var time = new FakeTimeProvider(Local(2026, 11, 23, 12, 0));
+        var observer = new RecordingObserver();
+        observer.Report(new ExportHealth(ExportHealth.Starting, null, time.GetUtcNow()));
+        var source = new ScriptedTariff(now => Days(LocalDay.Of(now, Oslo).Date, 2, 60, DayNight));
+        var publisher = new RecordingPublisher();
+        using var service = new BridgeService([Runtime("home", source)], publisher, Topics, time, NullLogger<BridgeService>.Instance, "0.1.0", observer: observer);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            var info = await publisher.WaitForAsync("mqttbridge/bridge/info", v => v.Contains("\"statistics\"", StringComparison.Ordinal));
+            Assert.Contains("\"statistics\":{\"status\":\"starting\"", info, StringComparison.Ordinal);
+
+            // No refresh and no boundary: the health change alone wakes the loop and is published.
+            observer.Report(new ExportHealth(ExportHealth.Failing, "cannot reach Home Assistant at ws://ha:8123/api/websocket (connection refused)", time.GetUtcNow()));
+            info = await publisher.WaitForAsync("mqttbridge/bridge/info", v => v.Contains("\"failing\"", StringComparison.Ordinal));
+            Assert.Contains("\"message\":\"cannot reach Home Assistant at ws://ha:8123/api/websocket (connection refused)\"", info, StringComparison.Ordinal);
         }
         finally
         {
