@@ -122,7 +122,7 @@ internal sealed class DiginTariffsCommand : ISourceCommand
         catch (SourceException ex)
         {
             // The source names the configuration key; here the key may have come from the command line.
-            await error.WriteLineAsync($"mqttbridge tariffs: {ex.Message.Replace("check tariff.api_key", "check " + keyFrom, StringComparison.Ordinal)}");
+            await error.WriteLineAsync($"mqttbridge tariffs: {ex.OneOffMessage.Replace("check tariff.api_key", "check " + keyFrom, StringComparison.Ordinal)}");
             return 1;
         }
     }

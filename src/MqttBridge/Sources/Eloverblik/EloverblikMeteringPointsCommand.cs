@@ -64,7 +64,7 @@ internal sealed class EloverblikMeteringPointsCommand : ISourceCommand
         }
         catch (SourceException ex)
         {
-            await error.WriteLineAsync($"{Name}: {ex.Message}");
+            await error.WriteLineAsync($"{Name}: {ex.OneOffMessage}");
             return 1;
         }
     }
