@@ -61,7 +61,7 @@ internal static class CheckConfigCommand
     }
 
     /// <summary>Every source's own <see cref="Sources.ISourceModule.Check"/>, with the key path (<c>sites[N].meter.KEY</c>).</summary>
-    private static IEnumerable<(string Path, Sources.SourceCheck Check)> SourceChecks(BridgeOptions options)
+    internal static IEnumerable<(string Path, Sources.SourceCheck Check)> SourceChecks(BridgeOptions options)
     {
         for (var i = 0; i < options.Sites.Count; i++)
         {

@@ -5,8 +5,8 @@ namespace MqttBridge.Cli;
 /// <summary>
 /// The site a source command works on: from <c>--config</c>, the one named by <c>--site</c> (or the first) that has a
 /// source the command can use. <see cref="Site"/> is null when there is none, after one message on the error writer;
-/// <see cref="ExitCode"/> then says why, as the bridge itself would: 2 for an invalid configuration (every problem
-/// printed, as <c>check-config</c> does), 1 for a missing file or no such site.
+/// <see cref="ExitCode"/> then says why, as <c>check-config</c> would: 2 for a missing or invalid configuration (every
+/// problem printed, the sources' own checks such as unreadable certificate files included), 1 for no such site.
 /// </summary>
 internal sealed record CommandSite(SiteOptions? Site, BridgeOptions? Options, int ExitCode)
 {
@@ -21,13 +21,16 @@ internal sealed record CommandSite(SiteOptions? Site, BridgeOptions? Options, in
         if (!File.Exists(cli.ConfigPath))
         {
             await error.WriteLineAsync($"{name}: {cli.ConfigPath} does not exist; it reads the credentials of a site with {wanted} (pass --config PATH)");
-            return new CommandSite(null, null, 1);
+            return new CommandSite(null, null, 2);
         }
 
         var config = ConfigLoader.Load(cli.ConfigPath, ConfigLoader.ProcessEnvironment());
-        if (!config.IsValid || config.Options is null)
+        var problems = config.Options is null
+            ? config.Problems
+            : [.. config.Problems, .. CheckConfigCommand.SourceChecks(config.Options).Where(c => !c.Check.IsWarning).Select(c => new ConfigProblem(c.Path, null, c.Check.Message))];
+        if (!config.IsValid || config.Options is null || problems.Count > 0)
         {
-            await error.WriteLineAsync(ConfigReport.Render(cli.ConfigPath, config.Problems));
+            await error.WriteLineAsync(ConfigReport.Render(cli.ConfigPath, problems));
             return new CommandSite(null, null, 2);
         }
 

@@ -10,6 +10,9 @@ internal sealed class SourceException(string message, DateTimeOffset? retryAt = 
     /// <summary>The end of the messages of a running source's faults, meaningless to a one-off command.</summary>
     public const string KeepingLastGoodData = "; keeping the last good data";
 
-    /// <summary>The message for a one-off command (<c>mqttbridge fluvius mandates</c>): without <see cref="KeepingLastGoodData"/>.</summary>
+    /// <summary>
+    /// The message without <see cref="KeepingLastGoodData"/>: for a one-off command (<c>mqttbridge fluvius mandates</c>),
+    /// and for the runner's log line, which says it itself.
+    /// </summary>
     public string OneOffMessage => Message.EndsWith(KeepingLastGoodData, StringComparison.Ordinal) ? Message[..^KeepingLastGoodData.Length] : Message;
 }

@@ -69,7 +69,8 @@ internal sealed partial class SourceRunner
             Due = _faults.RetryAt(now, _failures, (ex as SourceException)?.RetryAt);
             var message = ex is SourceException ? ex.Message : $"unexpected {ex.GetType().Name}: {ex.Message}";
             Report = Report with { NextAttempt = Due, LastError = message };
-            LogFailed(logger, siteId, Report.Role.Key(), Report.Type, message, LocalTime.Iso8601(Due, zone));
+            // The log line says "keeping the last good data" itself: a message ending so would say it twice.
+            LogFailed(logger, siteId, Report.Role.Key(), Report.Type, (ex as SourceException)?.OneOffMessage ?? message, LocalTime.Iso8601(Due, zone));
         }
 
         HasAnswered = true;

@@ -48,15 +48,49 @@ public sealed class CommandSiteTests : IDisposable
     }
 
     [Fact]
-    public async Task A_missing_file_or_no_such_site_is_one_line_and_exit_1()
+    public async Task A_missing_file_is_exit_2_and_no_such_site_exit_1_each_one_line()
     {
         var (missing, missingError) = await FindAsync(null);
-        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal(2, missing.ExitCode);
         Assert.Contains("does not exist; it reads the credentials of a site with tariff.type static (pass --config PATH)", missingError, StringComparison.Ordinal);
 
         var (none, noneError) = await FindAsync(Valid, "--site", "cabin");
         Assert.Equal(1, none.ExitCode);
         Assert.EndsWith("has no site 'cabin' with tariff.type static" + Environment.NewLine, noneError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sources_own_check_failing_is_a_configuration_problem_exit_2_as_in_check_config()
+    {
+        // A Fluvius site whose certificate file holds no certificate: check-config says so, and so does the command.
+        var garbage = Path.Combine(_dir, "garbage.crt");
+        await File.WriteAllTextAsync(garbage, "not a certificate");
+        var yaml = $"""
+            sites:
+              - id: thuis
+                name: Thuis
+                meter:
+                  type: fluvius
+                  tenant_id: 0000aaaa-1111-bbbb-2222-cccc3333dddd
+                  client_id: esco-client
+                  client_secret: s3cret
+                  scope: api://fluvius-esco/.default
+                  subscription_key: k3y
+                  contract_number: DTC-2024-0042
+                  reference_number: Customer42
+                  client_cert_file: {garbage}
+                  client_key_file: {garbage}
+            """;
+        var path = Path.Combine(_dir, "fluvius.yaml");
+        await File.WriteAllTextAsync(path, yaml);
+        var error = new StringWriter();
+        var cli = CommandLine.Parse(["check-config", "--config", path]);
+
+        var found = await CommandSite.FindAsync(cli, error, "mqttbridge fluvius mandates", s => s.Meter is MqttBridge.Sources.Fluvius.FluviusOptions, "meter.type fluvius");
+
+        Assert.Equal((null, 2), (found.Site, found.ExitCode));
+        Assert.Contains("sites[0].meter.client_cert_file", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", error.ToString(), StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

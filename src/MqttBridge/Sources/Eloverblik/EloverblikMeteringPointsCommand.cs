@@ -7,7 +7,7 @@ namespace MqttBridge.Sources.Eloverblik;
 /// <c>mqttbridge eloverblik meteringpoints [--site ID]</c>: the metering points of the configured refresh token's
 /// login — id, type, grid operator, reading resolution — to pick a <c>metering_point_id</c>. Never names, addresses,
 /// CPR/CVR, phone numbers or e-mail addresses (the API sends them; they are not even read). Uses the data access token
-/// kept in data_dir, so it costs no token call while that is valid. Exit 0 listed, 1 could not list, 2 bad command line.
+/// kept in data_dir, so it costs no token call while that is valid. Exit 0 listed, 1 could not list, 2 bad command line or configuration.
 /// </summary>
 internal sealed class EloverblikMeteringPointsCommand : ISourceCommand
 {
@@ -28,7 +28,7 @@ internal sealed class EloverblikMeteringPointsCommand : ISourceCommand
 
           --site ID         the configured site whose refresh_token and base_url to use
 
-        Exit codes: 0 listed, 1 could not list (no eloverblik site, the API refused the token or could not be reached), 2 bad command line.
+        Exit codes: 0 listed, 1 could not list (no eloverblik site, the API refused the token or could not be reached), 2 bad command line or configuration.
         """;
 
     public IReadOnlyList<string> ValueOptions { get; } = [];

@@ -24,7 +24,7 @@ internal static class FluviusCommandSite
 /// <summary>
 /// <c>mqttbridge fluvius consent --site ID</c>: creates the consent link for the site's customer (POST
 /// shortUrlIdentifier with the contract, the reference number, the data services and period, the flow and the return
-/// URLs) and prints it with until when it is valid. Exit 0 printed, 1 could not create it, 2 bad command line.
+/// URLs) and prints it with until when it is valid. Exit 0 printed, 1 could not create it, 2 bad command line or configuration.
 /// </summary>
 internal sealed class FluviusConsentCommand : ISourceCommand
 {
@@ -61,7 +61,7 @@ internal sealed class FluviusConsentCommand : ISourceCommand
           --return-success URL      where Mijn Fluvius sends the customer after consenting (default https://www.fluvius.be/)
           --return-failed URL       ... after refusing or failing (default the same)
 
-        Exit codes: 0 link printed, 1 could not create it (no fluvius site, refused, unreachable), 2 bad command line.
+        Exit codes: 0 link printed, 1 could not create it (no fluvius site, refused, unreachable), 2 bad command line or configuration.
         """;
 
     public IReadOnlyList<string> ValueOptions { get; } =
@@ -165,7 +165,7 @@ internal sealed class FluviusConsentCommand : ISourceCommand
 /// <summary>
 /// <c>mqttbridge fluvius mandates [--site ID]</c>: the mandates of the site's reference number (or of every fluvius
 /// site's) with status, EAN (masked), energy type, data service, period, expiry and renewal. Exit 0 listed (also none),
-/// 1 could not list, 2 bad command line.
+/// 1 could not list, 2 bad command line or configuration.
 /// </summary>
 internal sealed class FluviusMandatesCommand : ISourceCommand
 {
@@ -186,7 +186,7 @@ internal sealed class FluviusMandatesCommand : ISourceCommand
 
           --site ID         the configured fluvius site
 
-        Exit codes: 0 listed, 1 could not list (no fluvius site, refused, unreachable), 2 bad command line.
+        Exit codes: 0 listed, 1 could not list (no fluvius site, refused, unreachable), 2 bad command line or configuration.
         """;
 
     public IReadOnlyList<string> ValueOptions { get; } = [];
