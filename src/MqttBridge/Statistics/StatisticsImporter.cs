@@ -163,7 +163,9 @@ internal sealed partial class StatisticsImporter : BackgroundService, ISiteObser
             }
         }
 
-        if (work.Count == 0)
+        // With no rows yet (a meter's first data can be days away, e.g. a Fluvius mandate not yet approved), connect
+        // once anyway: the url and token are checked now, and bridge/info says whether they work.
+        if (work.Count == 0 && (_socket is not null || _sites.Count == 0))
         {
             if (pricesChanged)
             {

@@ -428,5 +428,34 @@ public sealed class StatisticsImporterTests(ITestOutputHelper output) : IDisposa
         Assert.Contains(_log.Lines, l => l.Contains($"trying again at {expected} (", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Before_the_meters_first_data_the_url_and_token_are_checked_and_their_state_shown()
+    {
+        // A meter that has not answered yet (a Fluvius mandate still requested): no rows, yet Home Assistant is asked.
+        var now = TimeProvider.System.GetUtcNow();
+        var noData = new SiteView("home", "Home", Oslo, null, new SourceReport(SourceRole.Meter, "elvia", SourceCapabilities.Consumption) { LastError = "not yet" });
+
+        using var ha = new FakeHomeAssistant();
+        var importer = Importer(ha);
+        await importer.StartAsync(CancellationToken.None);
+        importer.Refreshed(noData);
+        await UntilAsync(() => importer.Health?.Status == ExportHealth.Ok, "the check");
+        await importer.StopAsync(CancellationToken.None);
+        Assert.Single(ha.AuthTypes);
+        Assert.Empty(ha.Metadata);
+
+        // A Home Assistant that is not there: failing, with the reason, before any data.
+        var closed = new FakeHomeAssistant();
+        var port = closed.Port;
+        closed.Dispose();
+        var unreachable = new StatisticsImporter(new HomeAssistantOptions(new Uri($"ws://127.0.0.1:{port}/api/websocket"), "token"), new HashSet<string>(["home"]), _dataDir, TimeProvider.System, _log, Quick);
+        await unreachable.StartAsync(CancellationToken.None);
+        unreachable.Refreshed(noData);
+        await UntilAsync(() => unreachable.Health?.Status == ExportHealth.Failing, "the fault");
+        await unreachable.StopAsync(CancellationToken.None);
+        Assert.Contains("connection refused", unreachable.Health?.Message, StringComparison.Ordinal);
+        Assert.True(unreachable.Health!.Since <= TimeProvider.System.GetUtcNow() && unreachable.Health.Since >= now);
+    }
+
     public void Dispose() => Directory.Delete(_dataDir, recursive: true);
 }
