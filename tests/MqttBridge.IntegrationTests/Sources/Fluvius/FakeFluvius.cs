@@ -12,6 +12,24 @@ namespace MqttBridge.IntegrationTests.Fluvius;
 /// </summary>
 internal sealed class FakeFluvius : IDisposable
 {
+    /// <summary>
+    /// A site's <c>meter:</c> keys for a fake at <paramref name="baseUrl"/> and <paramref name="tokenUrl"/>: YAML lines
+    /// indented by six spaces (under <c>meter:</c> of a site in <c>sites:</c>), no trailing newline.
+    /// </summary>
+    public static string MeterKeys(string baseUrl, string tokenUrl, string reference) => string.Join("\n",
+        "      type: fluvius",
+        $"      base_url: {baseUrl}",
+        $"      token_url: {tokenUrl}",
+        $"      client_id: {ClientId}",
+        $"      client_secret: {ClientSecret}",
+        $"      scope: {Scope}",
+        $"      subscription_key: {SubscriptionKey}",
+        "      contract_number: DTC42",
+        $"      reference_number: {reference}");
+
+    /// <summary>The <c>meter:</c> keys of a site using this fake (see <see cref="MeterKeys(string, string, string)"/>).</summary>
+    public string MeterKeys(string reference) => MeterKeys(BaseUrl, TokenUrl, reference);
+
     public const string ClientId = "esco-client";
     public const string ClientSecret = "client-Secret-4242";
     public const string SubscriptionKey = "apim-Key-5151";

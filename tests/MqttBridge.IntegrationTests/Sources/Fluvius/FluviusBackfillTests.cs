@@ -54,15 +54,7 @@ public sealed class FluviusBackfillTests : IDisposable
                     monthly_price: 0
                     per_kw_monthly: 4.37
             meter:
-              type: fluvius
-              base_url: {fake.BaseUrl}
-              token_url: {fake.TokenUrl}
-              client_id: {FakeFluvius.ClientId}
-              client_secret: {FakeFluvius.ClientSecret}
-              scope: {FakeFluvius.Scope}
-              subscription_key: {FakeFluvius.SubscriptionKey}
-              contract_number: DTC42
-              reference_number: {Reference}
+        {fake.MeterKeys(Reference)}
         """;
 
     private static FakeFluvius Fake(FakeTimeProvider time)

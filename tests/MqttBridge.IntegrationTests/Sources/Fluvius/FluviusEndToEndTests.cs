@@ -14,15 +14,7 @@ public sealed class FluviusEndToEndTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
 
     private static string Meter(FakeFluvius fake, string reference, string extra = "") => $"""
-              type: fluvius
-              base_url: {fake.BaseUrl}
-              token_url: {fake.TokenUrl}
-              client_id: {FakeFluvius.ClientId}
-              client_secret: {FakeFluvius.ClientSecret}
-              scope: {FakeFluvius.Scope}
-              subscription_key: {FakeFluvius.SubscriptionKey}
-              contract_number: DTC42
-              reference_number: {reference}
+        {fake.MeterKeys(reference)}
         {extra}
         """;
 

@@ -32,15 +32,7 @@ public sealed class FluviusStatisticsTests : IDisposable
                 - name: Alles
                   price: 0.05
             meter:
-              type: fluvius
-              base_url: {fake.BaseUrl}
-              token_url: {fake.TokenUrl}
-              client_id: {FakeFluvius.ClientId}
-              client_secret: {FakeFluvius.ClientSecret}
-              scope: {FakeFluvius.Scope}
-              subscription_key: {FakeFluvius.SubscriptionKey}
-              contract_number: DTC42
-              reference_number: {reference}
+        {fake.MeterKeys(reference)}
         {extra}
         """;
 

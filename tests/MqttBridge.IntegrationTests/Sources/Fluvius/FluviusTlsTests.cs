@@ -88,15 +88,7 @@ public sealed class FluviusTlsTests : IDisposable
               - id: thuis
                 name: Thuis
                 meter:
-                  type: fluvius
-                  base_url: {baseUrl}
-                  token_url: {tokenUrl}
-                  client_id: {FakeFluvius.ClientId}
-                  client_secret: {FakeFluvius.ClientSecret}
-                  scope: {FakeFluvius.Scope}
-                  subscription_key: {FakeFluvius.SubscriptionKey}
-                  contract_number: DTC42
-                  reference_number: {Reference}
+            {FakeFluvius.MeterKeys(baseUrl, tokenUrl, Reference)}
                   {certificateKeys}
             """;
         var result = ConfigLoader.Parse(yaml, "test.yaml", new Dictionary<string, string?>());
