@@ -242,8 +242,16 @@ public sealed class MqttConnectionTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.DoesNotContain("homeassistant/sensor/x/state", found.Keys);
 
         // Clearing one, as start-up does for a site that no longer exists, removes it for everybody.
+        // The marker goes out after the clear on the same connection: once a subscriber has seen it, the clear has been
+        // processed too, and a subscriber that comes after that gets no retained config (the first subscriber may have
+        // subscribed before either was sent, and seen the old config and then the clear live).
         connection.Publish("homeassistant/device/mqttbridge_old/config", string.Empty);
         connection.Publish("mqttbridge/home/marker", "done");
+        await using (var watcher = await SubscribeAsync())
+        {
+            await watcher.WaitForLatestAsync("mqttbridge/home/marker", "done");
+        }
+
         await using var late = await SubscribeAsync();
         await late.WaitForLatestAsync("mqttbridge/home/marker", "done");
         Assert.Equal(0, late.Count("homeassistant/device/mqttbridge_old/config"));
