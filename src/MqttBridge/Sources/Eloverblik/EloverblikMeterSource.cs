@@ -36,7 +36,7 @@ internal sealed partial class EloverblikMeterSource : IMeterSource
     private ConsumptionSeries _production = new([]);
     private DateTimeOffset? _fetchedAt;
     private DateTimeOffset _due = DateTimeOffset.MinValue;
-    private int _incompleteMornings;
+    private readonly LateDayWait _lateDay = new(MorningStart, IncompleteDay);
     private string? _id;
     private bool _cacheLoaded;
     private readonly RestartGrace _grace = new();
@@ -131,21 +131,7 @@ internal sealed partial class EloverblikMeterSource : IMeterSource
     private void Schedule(DateTimeOffset fetchedAt)
     {
         var today = LocalDay.Of(fetchedAt, _zone);
-        var morning = LocalDay.LocalToInstant(today.Date.ToDateTime(MorningStart), _zone);
-        if (_consumption.SumOf(today.Previous) is not null)
-        {
-            _incompleteMornings = 0;
-            _due = LocalDay.LocalToInstant(today.Date.AddDays(1).ToDateTime(MorningStart), _zone);
-        }
-        else if (fetchedAt < morning)
-        {
-            _due = morning;
-        }
-        else
-        {
-            _incompleteMornings++;
-            _due = fetchedAt + IncompleteDay.After(_incompleteMornings);
-        }
+        _due = _lateDay.Next(fetchedAt, _zone, _consumption.SumOf(today.Previous) is not null, _lateDay.MorningOf(today.Date.AddDays(1), _zone));
     }
 
     private void LoadCacheOnce(DateTimeOffset now)

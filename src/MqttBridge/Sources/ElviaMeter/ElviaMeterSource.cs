@@ -66,7 +66,7 @@ internal sealed partial class ElviaMeterSource : IMeterSource
     private DateTimeOffset _maxHoursDue = DateTimeOffset.MinValue;
     private DateOnly? _lastMonthHeld;
     private DateTimeOffset _lastMonthRetry = DateTimeOffset.MinValue;
-    private int _incompleteMornings;
+    private readonly LateDayWait _lateDay = new(MorningStart, IncompleteDay);
     private bool _cacheLoaded;
     private readonly RestartGrace _grace = new();
 
@@ -301,23 +301,9 @@ internal sealed partial class ElviaMeterSource : IMeterSource
                 Production = _values.Production.Merge(data.Production).Since(keepFrom),
             };
         _valuesFetchedAt = fetchedAt;
-        var today = LocalDay.Of(fetchedAt, _zone);
-        var morning = LocalDay.LocalToInstant(today.Date.ToDateTime(MorningStart), _zone);
-        if (data.Consumption.SumOf(today.Previous) is not null)
-        {
-            _incompleteMornings = 0;
-            _valuesDue = fetchedAt + ValuesInterval;
-        }
-        else if (fetchedAt < morning)
-        {
-            _valuesDue = Min(fetchedAt + ValuesInterval, morning);
-        }
-        else
-        {
-            // 30 min, 1 h, 2 h, then every 3 h: the day comes when it comes, and is never waited on in a tight loop.
-            _incompleteMornings++;
-            _valuesDue = fetchedAt + IncompleteDay.After(_incompleteMornings);
-        }
+        // After the morning while yesterday is missing: 30 min, 1 h, 2 h, then every 3 h (the day comes when it comes).
+        var yesterday = LocalDay.Of(fetchedAt, _zone).Previous;
+        _valuesDue = _lateDay.Next(fetchedAt, _zone, data.Consumption.SumOf(yesterday) is not null, fetchedAt + ValuesInterval, notAfter: fetchedAt + ValuesInterval);
     }
 
     private void ApplyMaxHours(IReadOnlyList<MonthMax> months, DateTimeOffset fetchedAt)

@@ -62,7 +62,7 @@ internal sealed partial class FluviusSource : IMeterSource
     private FluviusEnergy? _energy;
     private DateTimeOffset? _energyFetchedAt;
     private DateTimeOffset _energyDue = DateTimeOffset.MinValue;
-    private int _incompleteMornings;
+    private readonly LateDayWait _lateDay = new(MorningStart, IncompleteDay);
     private FluviusBackfill? _backfill;
     private bool _cacheLoaded;
     private bool _restored;
@@ -268,29 +268,16 @@ internal sealed partial class FluviusSource : IMeterSource
     /// <summary>When energy is due again after a fetch at <paramref name="fetchedAt"/>.</summary>
     private void Schedule(DateTimeOffset fetchedAt)
     {
-        var today = LocalDay.Of(fetchedAt, _zone);
-        var morning = LocalDay.LocalToInstant(today.Date.ToDateTime(MorningStart), _zone);
-        if (Judged(_energy, _mandate?.IsGas ?? _energy?.IsGas ?? false)?.SumOf(today.Previous) is not null)
-        {
-            _incompleteMornings = 0;
-            _energyDue = NextMorning(fetchedAt);
-        }
-        else if (fetchedAt < morning)
-        {
-            _energyDue = morning;
-        }
-        else
-        {
-            _incompleteMornings++;
-            _energyDue = fetchedAt + IncompleteDay.After(_incompleteMornings);
-        }
+        var yesterday = LocalDay.Of(fetchedAt, _zone).Previous;
+        var complete = Judged(_energy, _mandate?.IsGas ?? _energy?.IsGas ?? false)?.SumOf(yesterday) is not null;
+        _energyDue = _lateDay.Next(fetchedAt, _zone, complete, NextMorning(fetchedAt));
     }
 
     private DateTimeOffset NextMorning(DateTimeOffset after)
     {
         var today = LocalDay.Of(after, _zone).Date;
-        var morning = LocalDay.LocalToInstant(today.ToDateTime(MorningStart), _zone);
-        return morning > after ? morning : LocalDay.LocalToInstant(today.AddDays(1).ToDateTime(MorningStart), _zone);
+        var morning = _lateDay.MorningOf(today, _zone);
+        return morning > after ? morning : _lateDay.MorningOf(today.AddDays(1), _zone);
     }
 
     /// <summary>The series the day's completeness is judged by: offtake for electricity, m³ (else kWh) for gas.</summary>
